@@ -1,0 +1,44 @@
+// Import: bring customers, invoices, payments or credits from a CSV file into the ledger.
+//
+// All or nothing: every row is checked (its fields, then against the ledger: a known customer,
+// the customer's currency, an invoice that exists, an id not already used earlier in the file),
+// and if any row is bad nothing is written and every bad row is reported as
+// "FILE:LINE: column 'due_date': '2026-02-30' is not a date". Otherwise new records are created,
+// changed ones updated, identical ones left alone, each change journaled with the actor
+// "import FILE:LINE", in one transaction. Importing the same file again changes nothing.
+// Not thread-safe with respect to `store`.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "io/ledger_csv.h"
+#include "store/store.h"
+
+namespace squeaky {
+
+struct ImportOptions {
+  bool dry_run = false;  // check everything, write nothing
+  // Called now and then with the bytes read so far, the file's size and the rows read.
+  std::function<void(size_t done, size_t total, size_t rows)> progress;
+};
+
+struct ImportReport {
+  std::string file;
+  RecordKind kind = RecordKind::kCustomers;
+  size_t rows = 0;
+  size_t created = 0;
+  size_t updated = 0;
+  size_t unchanged = 0;
+  std::vector<std::string> ignored_columns;
+  std::vector<std::string> errors;  // "FILE:LINE: ..." in line order; non-empty means nothing was written
+  bool written = false;             // the changes were committed
+};
+
+// Fails (rather than reporting row errors) only when the file cannot be read or the store fails.
+Result<ImportReport> import_csv(Store& store, RecordKind kind, const std::string& path, const ImportOptions& options);
+
+}  // namespace squeaky

@@ -1,0 +1,61 @@
+// Reports over the ledger: the aging, a customer's statement of account, and the journal check.
+//
+// Each takes the "as of" date as an argument and reads the store; none writes. The same ledger and
+// date always give the same report. Not thread-safe with respect to `store`.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/date.h"
+#include "core/result.h"
+#include "ledger/aging.h"
+#include "store/store.h"
+
+namespace squeaky {
+
+struct CustomerAging {
+  std::string id;
+  std::string name;
+  Currency currency;
+  AgingRow row;
+  Money unapplied;
+};
+
+struct AgingSummary {
+  Date as_of;
+  AgingReport totals;                   // per currency
+  std::vector<CustomerAging> customers;  // those with anything open or unapplied, by id
+};
+
+Result<AgingSummary> aging_summary(Store& store, Date as_of);
+
+// The `count` customers with the most overdue (past due) in their currency, largest first, ties
+// by id. Amounts in different currencies are compared as numbers of major units: good enough to
+// rank a demo, not to convert money.
+std::vector<CustomerAging> largest_overdue(const AgingSummary& summary, size_t count);
+
+struct StatementOfAccount {
+  std::unique_ptr<CustomerLedger> ledger;  // owns what position points into
+  AccountPosition position;
+  AgingRow aging;
+};
+
+// Nothing when the customer does not exist.
+Result<std::optional<StatementOfAccount>> statement_of_account(Store& store, const std::string& customer_id,
+                                                               Date as_of);
+
+struct JournalCheck {
+  int64_t entries = 0;     // entries read
+  JournalHead head;        // the last entry that checked out
+  std::string problem;     // empty when the whole chain is intact
+  int64_t bad_entry = 0;   // the first entry that does not fit, when problem is set
+};
+
+// Walks the whole journal, recomputing every hash, and names the first entry that was altered,
+// removed or reordered.
+Result<JournalCheck> check_journal(Store& store);
+
+}  // namespace squeaky

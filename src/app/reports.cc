@@ -1,0 +1,102 @@
+#include "app/reports.h"
+
+#include <algorithm>
+
+#include "ledger/allocation.h"
+
+namespace squeaky {
+
+Result<AgingSummary> aging_summary(Store& store, Date as_of) {
+  AgingSummary summary;
+  summary.as_of = as_of;
+  Status s = store.for_each_customer_ledger([&](const CustomerLedger& ledger) -> Status {
+    auto position = allocate(ledger, as_of);
+    if (!position) return position.status();
+    auto row = age(*position);
+    if (!row) return row.status();
+    if (row->total == 0 && position->unapplied.is_zero()) return Status::ok();
+    if (Status added = summary.totals.add(ledger.customer.currency, *row); !added.is_ok()) return added;
+    summary.customers.push_back(
+        {ledger.customer.id, ledger.customer.name, ledger.customer.currency, *row, position->unapplied});
+    return Status::ok();
+  });
+  if (!s.is_ok()) return s;
+  return summary;
+}
+
+std::vector<CustomerAging> largest_overdue(const AgingSummary& summary, size_t count) {
+  std::vector<CustomerAging> out;
+  for (const CustomerAging& c : summary.customers) {
+    if (c.row.overdue() > 0) out.push_back(c);
+  }
+  const auto major = [](const CustomerAging& c) {
+    int64_t scale = 1;
+    for (int i = 0; i < c.currency.minor_digits(); ++i) scale *= 10;
+    return c.row.overdue() / scale;
+  };
+  std::sort(out.begin(), out.end(), [&](const CustomerAging& a, const CustomerAging& b) {
+    const int64_t x = major(a);
+    const int64_t y = major(b);
+    return x != y ? x > y : a.id < b.id;
+  });
+  if (out.size() > count) out.resize(count);
+  return out;
+}
+
+Result<std::optional<StatementOfAccount>> statement_of_account(Store& store, const std::string& customer_id,
+                                                               Date as_of) {
+  auto ledger = store.customer_ledger(customer_id);
+  if (!ledger) return ledger.status();
+  if (!*ledger) return std::optional<StatementOfAccount>{};
+  StatementOfAccount statement;
+  statement.ledger = std::make_unique<CustomerLedger>(std::move(**ledger));
+  auto position = allocate(*statement.ledger, as_of);
+  if (!position) return position.status();
+  statement.position = std::move(*position);
+  auto row = age(statement.position);
+  if (!row) return row.status();
+  statement.aging = *row;
+  return std::optional<StatementOfAccount>(std::move(statement));
+}
+
+Result<JournalCheck> check_journal(Store& store) {
+  JournalCheck check;
+  auto recorded_head = store.journal_head();
+  if (!recorded_head) return recorded_head.status();
+  Status s = store.for_each_journal_entry([&](const JournalEntry& e) -> Status {
+    const int64_t expected = check.head.seq + 1;
+    if (e.seq != expected) {
+      check.bad_entry = expected;
+      check.problem = "entry " + std::to_string(expected) + " is missing: the journal goes from entry " +
+                      std::to_string(check.head.seq) + " to entry " + std::to_string(e.seq);
+    } else if (e.prev_hash != check.head.hash) {
+      check.bad_entry = e.seq;
+      check.problem = "entry " + std::to_string(e.seq) + " does not follow entry " + std::to_string(check.head.seq) +
+                      ": its previous-entry hash does not match, so entries before it were removed, reordered or "
+                      "altered";
+    } else if (journal_entry_hash(e) != e.hash) {
+      check.bad_entry = e.seq;
+      check.problem = "entry " + std::to_string(e.seq) + " (" + e.kind + " by " + e.actor +
+                      ") was altered: its contents no longer match its hash";
+    } else {
+      ++check.entries;
+      check.head = {e.seq, e.hash};
+      return Status::ok();
+    }
+    return Status::corruption(check.problem);  // stop at the first problem
+  });
+  if (!s.is_ok() && s.code() != ErrorCode::kCorruption) return s;
+  if (check.problem.empty() && (check.head.seq != recorded_head->seq || check.head.hash != recorded_head->hash)) {
+    check.bad_entry = check.head.seq + 1;
+    check.problem = check.head.seq < recorded_head->seq
+                        ? "the journal ends at entry " + std::to_string(check.head.seq) + " but entry " +
+                              std::to_string(recorded_head->seq) + " was the last written: entries were removed "
+                              "from the end"
+                        : "the journal's last entry " + std::to_string(check.head.seq) +
+                              " does not match the last entry recorded at commit (" +
+                              std::to_string(recorded_head->seq) + "): the journal or its head was altered";
+  }
+  return check;
+}
+
+}  // namespace squeaky

@@ -1,0 +1,284 @@
+// squeaky's command line: a thin face over app. It parses flags, opens the store, calls one use
+// case and renders the result. Exit codes (docs/cli.md): 0 done; 1 the input or the journal has
+// problems (listed); 2 the command line is wrong; 3 a named thing does not exist; 4 the database
+// or a file could not be used.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "app/generate.h"
+#include "app/import.h"
+#include "app/reports.h"
+#include "render.h"
+#include "store/sqlite_store.h"
+
+namespace squeaky::cli {
+namespace {
+
+constexpr int kExitProblems = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitNotFound = 3;
+constexpr int kExitStore = 4;
+
+// The system clock, unless SQUEAKY_NOW fixes the time (for reproducible runs and tests).
+class CommandLineClock final : public Clock {
+ public:
+  CommandLineClock() {
+    if (const char* fixed = std::getenv("SQUEAKY_NOW"); fixed != nullptr && *fixed != '\0') {
+      auto t = Timestamp::parse(fixed);
+      if (!t) {
+        std::cerr << "squeaky: SQUEAKY_NOW '" << fixed << "' " << t.status().message() << "\n";
+        std::exit(kExitUsage);
+      }
+      fixed_ = *t;
+    }
+  }
+  Timestamp now() const override {
+    if (fixed_) return *fixed_;
+    return Timestamp(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
+  }
+
+ private:
+  std::optional<Timestamp> fixed_;
+};
+
+int exit_code(const Status& s) {
+  switch (s.code()) {
+    case ErrorCode::kOk: return 0;
+    case ErrorCode::kInvalidArgument:
+    case ErrorCode::kConflict:
+    case ErrorCode::kOverflow:
+    case ErrorCode::kCorruption: return kExitProblems;
+    case ErrorCode::kNotFound: return kExitNotFound;
+    case ErrorCode::kIOError: return kExitStore;
+  }
+  return kExitStore;
+}
+
+int fail(const Status& s) {
+  std::cerr << "squeaky: " << s.message() << "\n";
+  return exit_code(s);
+}
+
+struct Options {
+  std::string db;
+  std::string as_of;
+  bool json = false;
+  bool csv = false;
+  bool by_customer = false;
+  bool dry_run = false;
+  std::string kind;
+  std::string file;
+  std::string customer_id;
+  std::string dir;
+  GenerateOptions generate;
+};
+
+// The "as of" date: the flag, or today (UTC) from the clock.
+Result<Date> as_of_date(const Options& o, const Clock& clock) {
+  if (o.as_of.empty()) return clock.now().utc_date();
+  auto d = Date::parse(o.as_of);
+  if (!d) return Status::invalid("--as-of '" + o.as_of + "' " + d.status().message());
+  return d;
+}
+
+Result<std::unique_ptr<Store>> open_store(const Options& o, const Clock& clock, OpenMode mode) {
+  return open_sqlite_store(o.db, clock, mode);
+}
+
+int cmd_init(const Options& o, const Clock& clock) {
+  auto store = open_store(o, clock, OpenMode::kCreateIfMissing);
+  if (!store) return fail(store.status());
+  std::cout << "database ready: " << o.db << " (schema version " << sqlite_schema_version() << ")\n";
+  return 0;
+}
+
+void print_progress(const std::string& file, size_t done, size_t total, size_t rows) {
+  std::fprintf(stderr, "\r%s: %3zu%% (%zu rows)", file.c_str(), total ? done * 100 / total : 100, rows);
+  if (done == total) std::fprintf(stderr, "\r\033[K");
+  std::fflush(stderr);
+}
+
+int cmd_import(const Options& o, const Clock& clock) {
+  const auto kind = parse_record_kind(o.kind);
+  if (!kind) {
+    std::cerr << "squeaky: import: '" << o.kind << "' is not one of customers, invoices, payments, credits\n";
+    return kExitUsage;
+  }
+  auto store = open_store(o, clock, OpenMode::kCreateIfMissing);
+  if (!store) return fail(store.status());
+  ImportOptions options;
+  options.dry_run = o.dry_run;
+  std::error_code ec;
+  if (!o.json && ::isatty(STDERR_FILENO) && std::filesystem::file_size(o.file, ec) > (8u << 20)) {
+    options.progress = [&o](size_t done, size_t total, size_t rows) { print_progress(o.file, done, total, rows); };
+  }
+  auto report = import_csv(**store, *kind, o.file, options);
+  if (!report) return fail(report.status());
+  if (o.json) {
+    std::cout << import_json(*report);
+  } else {
+    for (const std::string& e : report->errors) std::cerr << e << "\n";
+    (report->errors.empty() ? std::cout : std::cerr) << import_text(*report, o.dry_run);
+  }
+  return report->errors.empty() ? 0 : kExitProblems;
+}
+
+int cmd_aging(const Options& o, const Clock& clock) {
+  if (o.json && o.csv) {
+    std::cerr << "squeaky: aging: choose one of --json and --csv\n";
+    return kExitUsage;
+  }
+  auto as_of = as_of_date(o, clock);
+  if (!as_of) return fail(as_of.status());
+  auto store = open_store(o, clock, OpenMode::kMustExist);
+  if (!store) return fail(store.status());
+  auto summary = aging_summary(**store, *as_of);
+  if (!summary) return fail(summary.status());
+  std::cout << (o.json  ? aging_json(*summary, o.by_customer)
+                : o.csv ? aging_csv(*summary, o.by_customer)
+                        : aging_text(*summary, o.by_customer));
+  return 0;
+}
+
+int cmd_customer_show(const Options& o, const Clock& clock) {
+  auto as_of = as_of_date(o, clock);
+  if (!as_of) return fail(as_of.status());
+  auto store = open_store(o, clock, OpenMode::kMustExist);
+  if (!store) return fail(store.status());
+  auto statement = statement_of_account(**store, o.customer_id, *as_of);
+  if (!statement) return fail(statement.status());
+  if (!*statement) return fail(Status::not_found("no customer '" + o.customer_id + "'"));
+  std::cout << (o.json ? statement_json(**statement) : statement_text(**statement));
+  return 0;
+}
+
+int cmd_verify(const Options& o, const Clock& clock) {
+  auto store = open_store(o, clock, OpenMode::kMustExist);
+  if (!store) return fail(store.status());
+  auto check = check_journal(**store);
+  if (!check) return fail(check.status());
+  std::cout << (o.json ? journal_check_json(*check) : journal_check_text(*check));
+  return check->problem.empty() ? 0 : kExitProblems;
+}
+
+int cmd_gen(const Options& o, const Clock& clock) {
+  auto as_of = as_of_date(o, clock);
+  if (!as_of) return fail(as_of.status());
+  GenerateOptions g = o.generate;
+  g.as_of = *as_of;
+  auto counts = generate_ledger_csv(g, o.dir);
+  if (!counts) return fail(counts.status());
+  std::cout << "wrote " << counts->customers << " customers, " << counts->invoices << " invoices, " << counts->payments
+            << " payments and " << counts->credits << " credits to " << o.dir << "\n";
+  return 0;
+}
+
+int cmd_demo(const Options& o, const Clock& clock) {
+  auto as_of = as_of_date(o, clock);
+  if (!as_of) return fail(as_of.status());
+  const std::string dir = o.dir.empty() ? "demo" : o.dir;
+  GenerateOptions g;
+  g.customers = 300;
+  g.invoices = 3600;
+  g.seed = 20260101;
+  g.as_of = *as_of;
+  auto counts = generate_ledger_csv(g, dir);
+  if (!counts) return fail(counts.status());
+  // The demo's ledger is rebuilt from its files every time.
+  const std::string db = dir + "/squeaky.db";
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
+  auto store = open_sqlite_store(db, clock, OpenMode::kCreateIfMissing);
+  if (!store) return fail(store.status());
+  std::cout << "squeaky demo: a small business with " << counts->customers << " customers, as of "
+            << as_of->to_string() << "\n\n";
+  for (RecordKind kind : {RecordKind::kCustomers, RecordKind::kInvoices, RecordKind::kPayments, RecordKind::kCredits}) {
+    const std::string file = dir + "/" + std::string(to_string(kind)) + ".csv";
+    auto report = import_csv(**store, kind, file, {});
+    if (!report) return fail(report.status());
+    if (!report->errors.empty()) {
+      for (const std::string& e : report->errors) std::cerr << e << "\n";
+      return kExitProblems;
+    }
+    std::cout << "imported " << import_text(*report, false);
+  }
+  auto summary = aging_summary(**store, *as_of);
+  if (!summary) return fail(summary.status());
+  std::cout << "\n" << aging_text(*summary, false) << "\n" << largest_overdue_text(*summary, 10);
+  std::cout << "\nThe ledger is in " << db << ". Try:\n"
+            << "  squeaky --db " << db << " aging --as-of " << as_of->to_string() << " --by-customer\n"
+            << "  squeaky --db " << db << " customer show C0001 --as-of " << as_of->to_string() << "\n"
+            << "  squeaky --db " << db << " verify\n";
+  return 0;
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  CLI::App app{"squeaky: a collections engine for small businesses", "squeaky"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "squeaky 0.1.0");
+  Options o;
+  const char* env_db = std::getenv("SQUEAKY_DB");
+  o.db = env_db != nullptr && *env_db != '\0' ? env_db : "squeaky.db";
+  app.add_option("--db", o.db, "the SQLite database file (default ./squeaky.db, or $SQUEAKY_DB)");
+
+  const auto add_as_of = [&o](CLI::App* cmd) {
+    cmd->add_option("--as-of", o.as_of, "the date to report as of, YYYY-MM-DD (default: today, UTC)");
+  };
+  auto* init = app.add_subcommand("init", "create the database (or bring its schema up to date)");
+  auto* import = app.add_subcommand("import", "import customers, invoices, payments or credits from a CSV file");
+  import->add_option("kind", o.kind, "customers | invoices | payments | credits")->required();
+  import->add_option("file", o.file, "the CSV file (docs/formats.md)")->required();
+  import->add_flag("--dry-run", o.dry_run, "check every row, write nothing");
+  import->add_flag("--json", o.json, "print the result as JSON");
+  auto* aging = app.add_subcommand("aging", "open receivables by days past due, per currency");
+  add_as_of(aging);
+  aging->add_flag("--by-customer", o.by_customer, "one row per customer as well as the totals");
+  aging->add_flag("--json", o.json, "print JSON");
+  aging->add_flag("--csv", o.csv, "print CSV");
+  auto* customer = app.add_subcommand("customer", "one customer");
+  customer->require_subcommand(1);
+  auto* show = customer->add_subcommand("show", "the customer's statement of account");
+  show->add_option("id", o.customer_id, "the customer's id")->required();
+  add_as_of(show);
+  show->add_flag("--json", o.json, "print JSON");
+  auto* verify = app.add_subcommand("verify", "check that the journal was not altered, removed or reordered");
+  verify->add_flag("--json", o.json, "print JSON");
+  auto* demo = app.add_subcommand("demo", "build a believable small business in DIR and show its aging");
+  demo->add_option("dir", o.dir, "where to build it (default ./demo; rebuilt each time)");
+  add_as_of(demo);
+  auto* gen = app.add_subcommand("gen", "write a generated ledger as CSV files in the import formats");
+  gen->add_option("--customers", o.generate.customers, "how many customers")->required()->check(CLI::PositiveNumber);
+  gen->add_option("--invoices", o.generate.invoices, "how many invoices")->required()->check(CLI::NonNegativeNumber);
+  gen->add_option("--seed", o.generate.seed, "the random seed (the same seed gives the same files)");
+  gen->add_option("--history-days", o.generate.history_days, "how many days of history")->check(CLI::Range(1, 3650));
+  add_as_of(gen);
+  gen->add_option("dir", o.dir, "where to write the files")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : kExitUsage;
+  }
+  CommandLineClock clock;
+  if (*init) return cmd_init(o, clock);
+  if (*import) return cmd_import(o, clock);
+  if (*aging) return cmd_aging(o, clock);
+  if (*show) return cmd_customer_show(o, clock);
+  if (*verify) return cmd_verify(o, clock);
+  if (*demo) return cmd_demo(o, clock);
+  if (*gen) return cmd_gen(o, clock);
+  return kExitUsage;
+}
+
+}  // namespace squeaky::cli
+
+int main(int argc, char** argv) { return squeaky::cli::run(argc, argv); }

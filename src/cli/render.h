@@ -1,0 +1,28 @@
+// How the command line shows squeaky's reports: text for people, JSON and CSV for programs.
+// The JSON shapes are contracts other tools rely on (docs/cli.md); change them only additively.
+// Pure string building; thread-safe.
+#pragma once
+
+#include <string>
+
+#include "app/import.h"
+#include "app/reports.h"
+
+namespace squeaky::cli {
+
+std::string aging_text(const AgingSummary& summary, bool by_customer);
+std::string aging_csv(const AgingSummary& summary, bool by_customer);
+std::string aging_json(const AgingSummary& summary, bool by_customer);
+
+std::string statement_text(const StatementOfAccount& statement);
+std::string statement_json(const StatementOfAccount& statement);
+
+std::string import_text(const ImportReport& report, bool dry_run);
+std::string import_json(const ImportReport& report);
+
+std::string journal_check_text(const JournalCheck& check);
+std::string journal_check_json(const JournalCheck& check);
+
+std::string largest_overdue_text(const AgingSummary& summary, size_t count);
+
+}  // namespace squeaky::cli

@@ -1,0 +1,134 @@
+// The one translation unit that includes nlohmann/json (a heavy header).
+#include <nlohmann/json.hpp>
+
+#include "render.h"
+
+namespace squeaky::cli {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::string amount(int64_t minor, Currency currency) { return Money::from_minor(minor, currency).to_string(); }
+
+Json aging_row(const AgingRow& row, Currency currency) {
+  Json j = Json::object();
+  for (AgingBucket b : kAgingBuckets) j[std::string(to_string(b))] = amount(row.buckets[static_cast<size_t>(b)], currency);
+  j["total"] = amount(row.total, currency);
+  return j;
+}
+
+}  // namespace
+
+std::string aging_json(const AgingSummary& summary, bool by_customer) {
+  Json j;
+  j["as_of"] = summary.as_of.to_string();
+  j["currencies"] = Json::object();
+  for (const auto& [currency, row] : summary.totals.currencies()) j["currencies"][currency.code()] = aging_row(row, currency);
+  if (by_customer) {
+    j["customers"] = Json::array();
+    for (const CustomerAging& c : summary.customers) {
+      Json row = {{"id", c.id}, {"name", c.name}, {"currency", c.currency.code()}};
+      row.update(aging_row(c.row, c.currency));
+      row["unapplied"] = c.unapplied.to_string();
+      j["customers"].push_back(std::move(row));
+    }
+  }
+  return j.dump() + "\n";
+}
+
+std::string statement_json(const StatementOfAccount& s) {
+  const Customer& c = s.ledger->customer;
+  const AccountPosition& p = s.position;
+  Json j;
+  j["as_of"] = p.as_of.to_string();
+  Json contacts = Json::array();
+  for (const Contact& k : c.contacts) {
+    contacts.push_back({{"channel", to_string(k.channel)},
+                        {"type", to_string(k.type)},
+                        {"value", k.value},
+                        {"consent", k.consent},
+                        {"opted_out", k.opted_out}});
+  }
+  j["customer"] = {{"id", c.id},
+                   {"name", c.name},
+                   {"kind", to_string(c.kind)},
+                   {"contact_name", c.contact_name},
+                   {"contacts", contacts},
+                   {"address",
+                    {{"line1", c.address.line1},
+                     {"line2", c.address.line2},
+                     {"city", c.address.city},
+                     {"postal_code", c.address.postal_code},
+                     {"region", c.region},
+                     {"country", c.country}}},
+                   {"timezone", c.timezone},
+                   {"currency", c.currency.code()},
+                   {"credit_limit", c.credit_limit.to_string()},
+                   {"language", c.language},
+                   {"plan", c.plan}};
+  Json invoices = Json::array();
+  for (const InvoicePosition& i : p.invoices) {
+    if (i.open.is_zero()) continue;
+    invoices.push_back({{"id", i.invoice->id},
+                        {"issue_date", i.invoice->issue_date.to_string()},
+                        {"due_date", i.invoice->due_date.to_string()},
+                        {"days_past_due", std::max<int64_t>(i.days_past_due, 0)},
+                        {"amount", i.invoice->amount.to_string()},
+                        {"open", i.open.to_string()},
+                        {"disputed", i.invoice->disputed}});
+  }
+  j["open_invoices"] = invoices;
+  Json payments = Json::array();
+  for (const Payment& pay : s.ledger->payments) {
+    if (pay.date > p.as_of) continue;
+    payments.push_back({{"id", pay.id},
+                        {"date", pay.date.to_string()},
+                        {"amount", pay.amount.to_string()},
+                        {"invoice_id", pay.invoice_id},
+                        {"method", pay.method},
+                        {"reference", pay.reference}});
+  }
+  j["payments"] = payments;
+  Json credits = Json::array();
+  for (const Credit& cr : s.ledger->credits) {
+    if (cr.date > p.as_of) continue;
+    credits.push_back({{"id", cr.id},
+                       {"date", cr.date.to_string()},
+                       {"amount", cr.amount.to_string()},
+                       {"kind", to_string(cr.kind)},
+                       {"reason", cr.reason},
+                       {"invoice_id", cr.invoice_id}});
+  }
+  j["credits"] = credits;
+  j["invoiced"] = p.invoiced.to_string();
+  j["paid"] = p.paid.to_string();
+  j["credited"] = p.credited.to_string();
+  j["unapplied"] = p.unapplied.to_string();
+  j["balance"] = p.balance.to_string();
+  j["aging"] = aging_row(s.aging, p.currency);
+  return j.dump() + "\n";
+}
+
+std::string import_json(const ImportReport& r) {
+  Json j = {{"file", r.file},
+            {"kind", to_string(r.kind)},
+            {"rows", r.rows},
+            {"created", r.created},
+            {"updated", r.updated},
+            {"unchanged", r.unchanged},
+            {"written", r.written},
+            {"ignored_columns", r.ignored_columns},
+            {"errors", r.errors}};
+  return j.dump() + "\n";
+}
+
+std::string journal_check_json(const JournalCheck& c) {
+  Json j = {{"intact", c.problem.empty()}, {"entries", c.entries}, {"last_seq", c.head.seq}, {"last_hash", c.head.hash}};
+  if (!c.problem.empty()) {
+    j["bad_entry"] = c.bad_entry;
+    j["problem"] = c.problem;
+  }
+  return j.dump() + "\n";
+}
+
+}  // namespace squeaky::cli

@@ -1,0 +1,83 @@
+#include "store/journal.h"
+
+#include <cassert>
+#include <cstdio>
+#include <stdexcept>
+
+#include <openssl/evp.h>
+
+namespace squeaky {
+
+std::string sha256_hex(std::string_view bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  if (EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr) != 1) {
+    throw std::runtime_error("OpenSSL could not compute SHA-256");
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex(2 * size, '0');
+  for (size_t i = 0; i < size; ++i) {
+    hex[2 * i] = kHex[digest[i] >> 4];
+    hex[2 * i + 1] = kHex[digest[i] & 0xf];
+  }
+  return hex;
+}
+
+std::string journal_entry_hash(const JournalEntry& entry) {
+  // Fields are joined by newlines; the payload goes last, so no field can imitate another.
+  std::string material;
+  material.reserve(160 + entry.actor.size() + entry.kind.size() + entry.payload.size());
+  material += entry.prev_hash;
+  material += '\n';
+  material += std::to_string(entry.seq);
+  material += '\n';
+  material += entry.at.to_string();
+  material += '\n';
+  append_json_string(material, entry.actor);
+  material += '\n';
+  append_json_string(material, entry.kind);
+  material += '\n';
+  material += entry.payload;
+  return sha256_hex(material);
+}
+
+void append_json_string(std::string& out, std::string_view value) {
+  out += '"';
+  for (char ch : value) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
+
+CanonicalJson& CanonicalJson::add(std::string_view key, std::string_view value) {
+  std::string json;
+  append_json_string(json, value);
+  return add_raw(key, json);
+}
+
+CanonicalJson& CanonicalJson::add_raw(std::string_view key, std::string_view json) {
+  assert((out_.size() == 1 || key > last_key_) && "canonical JSON keys must be added in order");
+  last_key_ = key;
+  if (out_.size() > 1) out_ += ',';
+  append_json_string(out_, key);
+  out_ += ':';
+  out_ += json;
+  return *this;
+}
+
+}  // namespace squeaky
