@@ -38,7 +38,9 @@ class Random {
   }
   // Uniform in [0, n).
   uint64_t below(uint64_t n) { return next() % n; }
-  int64_t between(int64_t lo, int64_t hi) { return lo + static_cast<int64_t>(below(static_cast<uint64_t>(hi - lo + 1))); }
+  int64_t between(int64_t lo, int64_t hi) {
+    return lo + static_cast<int64_t>(below(static_cast<uint64_t>(hi - lo + 1)));
+  }
   bool chance(int percent) { return below(100) < static_cast<uint64_t>(percent); }
   double unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
   // Log-normal with the given median and shape.
@@ -49,7 +51,9 @@ class Random {
     return median * std::exp(sigma * normal);
   }
   template <typename T, size_t N>
-  const T& pick(const std::array<T, N>& items) { return items[below(N)]; }
+  const T& pick(const std::array<T, N>& items) {
+    return items[below(N)];
+  }
 
  private:
   static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
@@ -76,19 +80,19 @@ constexpr std::array<Place, 11> kPlaces{{
 }};
 
 constexpr std::array<std::string_view, 24> kFirstNames{
-    "Ada", "Ben", "Carmen", "Dev", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kemi", "Liam",
-    "Maya", "Nikos", "Olga", "Pedro", "Quinn", "Rosa", "Sven", "Tara", "Umar", "Vera", "Wen", "Zoë"};
+    "Ada",  "Ben",   "Carmen", "Dev",   "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kemi", "Liam",
+    "Maya", "Nikos", "Olga",   "Pedro", "Quinn", "Rosa",  "Sven",  "Tara", "Umar", "Vera",  "Wen",  "Zoë"};
 constexpr std::array<std::string_view, 24> kLastNames{
-    "Abbott", "Brennan", "Castillo", "Dubois", "Eriksen", "Fischer", "García", "Hoffmann", "Ito", "Jensen",
-    "Kowalski", "Lindqvist", "Müller", "Nakamura", "O'Neill", "Petrov", "Quintero", "Rossi", "Schmidt",
-    "Tanaka", "Usman", "Varga", "Walsh", "Young"};
+    "Abbott",   "Brennan", "Castillo", "Dubois",    "Eriksen", "Fischer",  "García",  "Hoffmann",
+    "Ito",      "Jensen",  "Kowalski", "Lindqvist", "Müller",  "Nakamura", "O'Neill", "Petrov",
+    "Quintero", "Rossi",   "Schmidt",  "Tanaka",    "Usman",   "Varga",    "Walsh",   "Young"};
 constexpr std::array<std::string_view, 16> kTrades{
-    "Bakery", "Joinery", "Print Works", "Dental Care", "Logistics", "Florist", "Garage", "Roofing",
-    "Catering", "Electrical", "Design Studio", "Brewing Co.", "Plumbing", "Landscaping", "Optics", "Tailoring"};
+    "Bakery",   "Joinery",    "Print Works",   "Dental Care", "Logistics", "Florist",     "Garage", "Roofing",
+    "Catering", "Electrical", "Design Studio", "Brewing Co.", "Plumbing",  "Landscaping", "Optics", "Tailoring"};
 constexpr std::array<std::string_view, 8> kSuffixes{"Ltd", "LLC", "GmbH", "& Sons", "Inc.", "Co-op", "SARL", "Pty"};
-constexpr std::array<std::string_view, 12> kStreets{
-    "Market Street", "Mill Lane", "Station Road", "Harbour Way", "Elm Avenue", "King Street",
-    "Canal Side", "Orchard Row", "Bridge Street", "High Street", "Quarry Hill", "Union Square"};
+constexpr std::array<std::string_view, 12> kStreets{"Market Street", "Mill Lane",   "Station Road", "Harbour Way",
+                                                    "Elm Avenue",    "King Street", "Canal Side",   "Orchard Row",
+                                                    "Bridge Street", "High Street", "Quarry Hill",  "Union Square"};
 constexpr std::array<std::string_view, 5> kCreditReasons{"pricing", "damaged", "returned", "service-level", "goodwill"};
 constexpr std::array<std::string_view, 4> kMethods{"bank-transfer", "card", "check", "ach"};
 
@@ -199,16 +203,19 @@ Result<GenerateCounts> generate_ledger_csv(const GenerateOptions& options, const
     const std::string email = consumer ? "customer" + std::to_string(i + 1) + "@example.net"
                                        : "accounts@c" + std::to_string(i + 1) + ".example.com";
     const std::string phone = std::string(place->phone_prefix) + " 555 " + std::to_string(1000 + random.below(9000));
-    const std::string mobile = random.chance(50) ? std::string(place->phone_prefix) + " 777 " +
-                                                       std::to_string(1000 + random.below(9000))
-                                                 : "";
+    const std::string mobile =
+        random.chance(50) ? std::string(place->phone_prefix) + " 777 " + std::to_string(1000 + random.below(9000)) : "";
     const int64_t limit = consumer ? 0 : random.between(5, 100) * 1000 * people.back().scale;
     customers.field(id).field(name).field(consumer ? "consumer" : "business").field(consumer ? "" : person);
     customers.field(email).field(phone).field(mobile);
     customers.field(std::to_string(1 + random.below(200)) + " " + std::string(random.pick(kStreets)));
     customers.field(place->city).field(std::to_string(10000 + random.below(89999))).field(place->country);
     customers.field(place->region).field(place->timezone).field(place->currency);
-    customers.field(amount_text(limit, place->currency)).field(place->country == "DE" ? "de" : place->country == "FR" ? "fr" : place->country == "JP" ? "ja" : "en");
+    customers.field(amount_text(limit, place->currency))
+        .field(place->country == "DE"   ? "de"
+               : place->country == "FR" ? "fr"
+               : place->country == "JP" ? "ja"
+                                        : "en");
     customers.end_row();
   }
   if (Status s = customers.close(); !s.is_ok()) return s;
@@ -221,7 +228,8 @@ Result<GenerateCounts> generate_ledger_csv(const GenerateOptions& options, const
       !s.is_ok()) {
     return s;
   }
-  if (Status s = payments.open(base / "payments.csv", "id,customer_id,date,amount,currency,invoice_id,method,reference");
+  if (Status s =
+          payments.open(base / "payments.csv", "id,customer_id,date,amount,currency,invoice_id,method,reference");
       !s.is_ok()) {
     return s;
   }
@@ -234,8 +242,8 @@ Result<GenerateCounts> generate_ledger_csv(const GenerateOptions& options, const
     const GeneratedCustomer& c = people[random.below(people.size())];
     const std::string id = "INV-" + std::to_string(100000 + n);
     // Spread evenly over the history: invoice n is issued on day n * history / count.
-    const Date issued = first_day.plus_days(static_cast<int64_t>(n * static_cast<size_t>(options.history_days) /
-                                                                 std::max<size_t>(options.invoices, 1)));
+    const Date issued = first_day.plus_days(
+        static_cast<int64_t>(n * static_cast<size_t>(options.history_days) / std::max<size_t>(options.invoices, 1)));
     const int terms = c.consumer ? 14 : (random.chance(70) ? 30 : 45);
     const Date due = issued.plus_days(terms);
     const double median = c.consumer ? 180.0 : 1800.0;

@@ -128,8 +128,8 @@ class Importer {
       return false;
     }
     if (it->second != currency) {
-      row_errors_.push_back({line, "column 'currency': '" + currency.code() + "' differs from customer " +
-                                       customer_id + "'s currency " + it->second.code()});
+      row_errors_.push_back({line, "column 'currency': '" + currency.code() + "' differs from customer " + customer_id +
+                                       "'s currency " + it->second.code()});
       return false;
     }
     return true;
@@ -226,7 +226,8 @@ Result<ImportReport> import_csv(Store& store, RecordKind kind, const std::string
   }
   if (!reader.error().is_ok()) return file_error(reader.error());
   if (options.progress) options.progress(text.size(), text.size(), report.rows);
-  for (const RowError& e : importer.row_errors()) report.errors.push_back(path + ":" + std::to_string(e.line) + ": " + e.message);
+  for (const RowError& e : importer.row_errors())
+    report.errors.push_back(path + ":" + std::to_string(e.line) + ": " + e.message);
   if (!report.errors.empty() || options.dry_run) {
     if (!report.errors.empty()) report.created = report.updated = report.unchanged = 0;
     return report;  // the transaction rolls back when it goes out of scope

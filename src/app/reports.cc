@@ -90,7 +90,8 @@ Result<JournalCheck> check_journal(Store& store) {
     check.bad_entry = check.head.seq + 1;
     check.problem = check.head.seq < recorded_head->seq
                         ? "the journal ends at entry " + std::to_string(check.head.seq) + " but entry " +
-                              std::to_string(recorded_head->seq) + " was the last written: entries were removed "
+                              std::to_string(recorded_head->seq) +
+                              " was the last written: entries were removed "
                               "from the end"
                         : "the journal's last entry " + std::to_string(check.head.seq) +
                               " does not match the last entry recorded at commit (" +

@@ -196,8 +196,8 @@ int cmd_demo(const Options& o, const Clock& clock) {
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
   auto store = open_sqlite_store(db, clock, OpenMode::kCreateIfMissing);
   if (!store) return fail(store.status());
-  std::cout << "squeaky demo: a small business with " << counts->customers << " customers, as of "
-            << as_of->to_string() << "\n\n";
+  std::cout << "squeaky demo: a small business with " << counts->customers << " customers, as of " << as_of->to_string()
+            << "\n\n";
   for (RecordKind kind : {RecordKind::kCustomers, RecordKind::kInvoices, RecordKind::kPayments, RecordKind::kCredits}) {
     const std::string file = dir + "/" + std::string(to_string(kind)) + ".csv";
     auto report = import_csv(**store, kind, file, {});

@@ -12,7 +12,8 @@ std::string amount(int64_t minor, Currency currency) { return Money::from_minor(
 
 Json aging_row(const AgingRow& row, Currency currency) {
   Json j = Json::object();
-  for (AgingBucket b : kAgingBuckets) j[std::string(to_string(b))] = amount(row.buckets[static_cast<size_t>(b)], currency);
+  for (AgingBucket b : kAgingBuckets)
+    j[std::string(to_string(b))] = amount(row.buckets[static_cast<size_t>(b)], currency);
   j["total"] = amount(row.total, currency);
   return j;
 }
@@ -23,7 +24,8 @@ std::string aging_json(const AgingSummary& summary, bool by_customer) {
   Json j;
   j["as_of"] = summary.as_of.to_string();
   j["currencies"] = Json::object();
-  for (const auto& [currency, row] : summary.totals.currencies()) j["currencies"][currency.code()] = aging_row(row, currency);
+  for (const auto& [currency, row] : summary.totals.currencies())
+    j["currencies"][currency.code()] = aging_row(row, currency);
   if (by_customer) {
     j["customers"] = Json::array();
     for (const CustomerAging& c : summary.customers) {
@@ -110,20 +112,17 @@ std::string statement_json(const StatementOfAccount& s) {
 }
 
 std::string import_json(const ImportReport& r) {
-  Json j = {{"file", r.file},
-            {"kind", to_string(r.kind)},
-            {"rows", r.rows},
-            {"created", r.created},
-            {"updated", r.updated},
-            {"unchanged", r.unchanged},
-            {"written", r.written},
-            {"ignored_columns", r.ignored_columns},
+  Json j = {{"file", r.file},       {"kind", to_string(r.kind)},
+            {"rows", r.rows},       {"created", r.created},
+            {"updated", r.updated}, {"unchanged", r.unchanged},
+            {"written", r.written}, {"ignored_columns", r.ignored_columns},
             {"errors", r.errors}};
   return j.dump() + "\n";
 }
 
 std::string journal_check_json(const JournalCheck& c) {
-  Json j = {{"intact", c.problem.empty()}, {"entries", c.entries}, {"last_seq", c.head.seq}, {"last_hash", c.head.hash}};
+  Json j = {
+      {"intact", c.problem.empty()}, {"entries", c.entries}, {"last_seq", c.head.seq}, {"last_hash", c.head.hash}};
   if (!c.problem.empty()) {
     j["bad_entry"] = c.bad_entry;
     j["problem"] = c.problem;

@@ -14,7 +14,8 @@ void aging_header(std::string& out, std::string_view first, size_t first_width) 
 }
 
 void aging_cells(std::string& out, const AgingRow& row, Currency currency) {
-  for (AgingBucket b : kAgingBuckets) out += fmt::format(" {:>14}", grouped(row.buckets[static_cast<size_t>(b)], currency));
+  for (AgingBucket b : kAgingBuckets)
+    out += fmt::format(" {:>14}", grouped(row.buckets[static_cast<size_t>(b)], currency));
   out += fmt::format(" {:>15}\n", grouped(row.total, currency));
 }
 
@@ -46,7 +47,8 @@ std::string aging_csv(const AgingSummary& summary, bool by_customer) {
   for (AgingBucket b : kAgingBuckets) out += fmt::format(",{}", to_string(b));
   out += ",total\n";
   const auto cells = [&](const AgingRow& row, Currency currency) {
-    for (AgingBucket b : kAgingBuckets) out += "," + Money::from_minor(row.buckets[static_cast<size_t>(b)], currency).to_string();
+    for (AgingBucket b : kAgingBuckets)
+      out += "," + Money::from_minor(row.buckets[static_cast<size_t>(b)], currency).to_string();
     out += "," + Money::from_minor(row.total, currency).to_string() + "\n";
   };
   if (by_customer) {
@@ -73,8 +75,9 @@ std::string largest_overdue_text(const AgingSummary& summary, size_t count) {
   out += fmt::format("{:<8} {:<36} {:>16} {:>16}  {}\n", "customer", "name", "overdue", "90+ days", "");
   for (const CustomerAging& c : top) {
     std::string name = c.name.size() > 36 ? c.name.substr(0, 35) + "…" : c.name;
-    out += fmt::format("{:<8} {:<36} {:>16} {:>16}  {}\n", c.id, name, grouped(c.row.overdue(), c.currency),
-                       grouped(c.row.buckets[static_cast<size_t>(AgingBucket::kOver90)], c.currency), c.currency.code());
+    out +=
+        fmt::format("{:<8} {:<36} {:>16} {:>16}  {}\n", c.id, name, grouped(c.row.overdue(), c.currency),
+                    grouped(c.row.buckets[static_cast<size_t>(AgingBucket::kOver90)], c.currency), c.currency.code());
   }
   return out;
 }
@@ -90,7 +93,8 @@ std::string statement_text(const StatementOfAccount& s) {
                        k.consent ? ", consented" : "", k.opted_out ? ", opted out" : "");
   }
   std::string address;
-  for (const std::string& part : {c.address.line1, c.address.line2, c.address.postal_code + " " + c.address.city, c.region, c.country}) {
+  for (const std::string& part :
+       {c.address.line1, c.address.line2, c.address.postal_code + " " + c.address.city, c.region, c.country}) {
     if (part.empty() || part == " ") continue;
     address += (address.empty() ? "" : ", ") + part;
   }
@@ -109,16 +113,18 @@ std::string statement_text(const StatementOfAccount& s) {
                        "amount", "open");
     for (const InvoicePosition& i : p.invoices) {
       if (i.open.is_zero()) continue;
-      out += fmt::format("{:<16} {:<10} {:<10} {:>13} {:>14} {:>14}{}\n", i.invoice->id, i.invoice->issue_date.to_string(),
-                         i.invoice->due_date.to_string(), i.days_past_due > 0 ? std::to_string(i.days_past_due) : "-",
-                         i.invoice->amount.to_grouped_string(), i.open.to_grouped_string(),
-                         i.invoice->disputed ? "  disputed" : "");
+      out += fmt::format(
+          "{:<16} {:<10} {:<10} {:>13} {:>14} {:>14}{}\n", i.invoice->id, i.invoice->issue_date.to_string(),
+          i.invoice->due_date.to_string(), i.days_past_due > 0 ? std::to_string(i.days_past_due) : "-",
+          i.invoice->amount.to_grouped_string(), i.open.to_grouped_string(), i.invoice->disputed ? "  disputed" : "");
     }
   }
   bool any = false;
   for (const Payment& pay : s.ledger->payments) {
     if (pay.date > p.as_of) continue;
-    if (!any) out += fmt::format("\n{:<16} {:<10} {:<16} {:<14} {:>14}\n", "payment", "date", "for invoice", "method", "amount");
+    if (!any)
+      out +=
+          fmt::format("\n{:<16} {:<10} {:<16} {:<14} {:>14}\n", "payment", "date", "for invoice", "method", "amount");
     any = true;
     out += fmt::format("{:<16} {:<10} {:<16} {:<14} {:>14}\n", pay.id, pay.date.to_string(),
                        pay.invoice_id.empty() ? "-" : pay.invoice_id, pay.method, pay.amount.to_grouped_string());
@@ -126,11 +132,12 @@ std::string statement_text(const StatementOfAccount& s) {
   any = false;
   for (const Credit& cr : s.ledger->credits) {
     if (cr.date > p.as_of) continue;
-    if (!any) out += fmt::format("\n{:<16} {:<10} {:<16} {:<14} {:>14}\n", "credit", "date", "for invoice", "reason", "amount");
+    if (!any)
+      out += fmt::format("\n{:<16} {:<10} {:<16} {:<14} {:>14}\n", "credit", "date", "for invoice", "reason", "amount");
     any = true;
     out += fmt::format("{:<16} {:<10} {:<16} {:<14} {:>14}\n", cr.id, cr.date.to_string(),
-                       cr.invoice_id.empty() ? "-" : cr.invoice_id,
-                       std::string(to_string(cr.kind)) + ":" + cr.reason, cr.amount.to_grouped_string());
+                       cr.invoice_id.empty() ? "-" : cr.invoice_id, std::string(to_string(cr.kind)) + ":" + cr.reason,
+                       cr.amount.to_grouped_string());
   }
   out += "\n";
   out += fmt::format("{:<16} {:>14} {}\n", "invoiced", p.invoiced.to_grouped_string(), cur.code());
@@ -159,8 +166,10 @@ std::string import_text(const ImportReport& r, bool dry_run) {
     return out;
   }
   if (dry_run) {
-    return out + fmt::format("{}: {} rows are valid: {} would be created, {} updated, {} unchanged (dry run: nothing written)\n",
-                             r.file, r.rows, r.created, r.updated, r.unchanged);
+    return out +
+           fmt::format(
+               "{}: {} rows are valid: {} would be created, {} updated, {} unchanged (dry run: nothing written)\n",
+               r.file, r.rows, r.created, r.updated, r.unchanged);
   }
   if (r.created == 0 && r.updated == 0) {
     return out + fmt::format("{}: {} rows, nothing changed: every row is already in the ledger\n", r.file, r.rows);
@@ -173,8 +182,8 @@ std::string journal_check_text(const JournalCheck& c) {
   if (c.problem.empty()) {
     return fmt::format("journal intact: {} entries; last entry {} has hash {}\n", c.entries, c.head.seq, c.head.hash);
   }
-  return fmt::format("journal NOT intact: {}\n{} entries before it check out (last good entry {}, hash {})\n", c.problem,
-                     c.entries, c.head.seq, c.head.hash);
+  return fmt::format("journal NOT intact: {}\n{} entries before it check out (last good entry {}, hash {})\n",
+                     c.problem, c.entries, c.head.seq, c.head.hash);
 }
 
 }  // namespace squeaky::cli

@@ -71,7 +71,8 @@ bool CsvReader::next(CsvRecord& record) {
   }
   record.fields.reserve(spans_.size());
   for (const FieldSpan& s : spans_) {
-    record.fields.push_back(s.owned ? std::string_view(unescaped_).substr(s.begin, s.size) : text_.substr(s.begin, s.size));
+    record.fields.push_back(s.owned ? std::string_view(unescaped_).substr(s.begin, s.size)
+                                    : text_.substr(s.begin, s.size));
   }
   return true;
 }
@@ -109,7 +110,8 @@ Status check_utf8(std::string_view text) {
       ok = (s[i + k] & 0xC0) == 0x80;
       cp = (cp << 6) | (s[i + k] & 0x3F);
     }
-    ok = ok && !(len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) && !(len == 4 && (cp < 0x10000 || cp > 0x10FFFF));
+    ok = ok && !(len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) &&
+         !(len == 4 && (cp < 0x10000 || cp > 0x10FFFF));
     if (!ok) {
       char byte[8];
       std::snprintf(byte, sizeof byte, "0x%02X", c);

@@ -9,22 +9,54 @@ namespace squeaky {
 namespace {
 
 constexpr std::array kCustomerColumns = std::to_array<ColumnSpec>({
-    {"id", true}, {"name", true}, {"kind", true}, {"email", true}, {"phone", true}, {"country", true},
-    {"region", true}, {"timezone", true}, {"currency", true}, {"credit_limit", true}, {"contact_name", false},
-    {"address_line1", false}, {"address_line2", false}, {"city", false}, {"postal_code", false},
-    {"mobile", false}, {"language", false}, {"plan", false},
+    {"id", true},
+    {"name", true},
+    {"kind", true},
+    {"email", true},
+    {"phone", true},
+    {"country", true},
+    {"region", true},
+    {"timezone", true},
+    {"currency", true},
+    {"credit_limit", true},
+    {"contact_name", false},
+    {"address_line1", false},
+    {"address_line2", false},
+    {"city", false},
+    {"postal_code", false},
+    {"mobile", false},
+    {"language", false},
+    {"plan", false},
 });
 constexpr std::array kInvoiceColumns = std::to_array<ColumnSpec>({
-    {"id", true}, {"customer_id", true}, {"issue_date", true}, {"due_date", true}, {"amount", true},
-    {"currency", true}, {"reference", false}, {"description", false},
+    {"id", true},
+    {"customer_id", true},
+    {"issue_date", true},
+    {"due_date", true},
+    {"amount", true},
+    {"currency", true},
+    {"reference", false},
+    {"description", false},
 });
 constexpr std::array kPaymentColumns = std::to_array<ColumnSpec>({
-    {"id", true}, {"customer_id", true}, {"date", true}, {"amount", true}, {"currency", true},
-    {"invoice_id", false}, {"method", false}, {"reference", false},
+    {"id", true},
+    {"customer_id", true},
+    {"date", true},
+    {"amount", true},
+    {"currency", true},
+    {"invoice_id", false},
+    {"method", false},
+    {"reference", false},
 });
 constexpr std::array kCreditColumns = std::to_array<ColumnSpec>({
-    {"id", true}, {"customer_id", true}, {"date", true}, {"amount", true}, {"currency", true}, {"reason", true},
-    {"invoice_id", false}, {"kind", false},
+    {"id", true},
+    {"customer_id", true},
+    {"date", true},
+    {"amount", true},
+    {"currency", true},
+    {"reason", true},
+    {"invoice_id", false},
+    {"kind", false},
 });
 
 bool is_upper_alpha(std::string_view s, size_t n) {
@@ -34,8 +66,9 @@ bool is_upper_alpha(std::string_view s, size_t n) {
 bool looks_like_email(std::string_view s) {
   const size_t at = s.find('@');
   return at != std::string_view::npos && at > 0 && at + 1 < s.size() && s.find('@', at + 1) == std::string_view::npos &&
-         s.find('.', at) != std::string_view::npos &&
-         std::none_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == ',' || c == ';' || c == '<' || c == '>'; });
+         s.find('.', at) != std::string_view::npos && std::none_of(s.begin(), s.end(), [](char c) {
+           return c == ' ' || c == ',' || c == ';' || c == '<' || c == '>';
+         });
 }
 
 bool looks_like_phone(std::string_view s) {
@@ -52,8 +85,8 @@ bool looks_like_phone(std::string_view s) {
 
 bool looks_like_language(std::string_view s) {
   return !s.empty() && s.size() <= 35 && std::all_of(s.begin(), s.end(), [](char c) {
-           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
-         });
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+  });
 }
 
 // Reads the fields of one record, collecting every problem as a RowError of that line.
@@ -183,7 +216,8 @@ Result<LedgerCsvHeader> LedgerCsvHeader::read(RecordKind kind, const CsvRecord& 
     if (std::find(h.names_.begin(), h.names_.end(), name) != h.names_.end()) {
       problems += (problems.empty() ? "" : "; ") + ("column '" + name + "' appears twice");
     }
-    const bool known = std::any_of(columns.begin(), columns.end(), [&](const ColumnSpec& c) { return c.name == field; });
+    const bool known =
+        std::any_of(columns.begin(), columns.end(), [&](const ColumnSpec& c) { return c.name == field; });
     if (!known) h.ignored_.push_back(name);
     h.names_.push_back(name);
   }
@@ -192,9 +226,9 @@ Result<LedgerCsvHeader> LedgerCsvHeader::read(RecordKind kind, const CsvRecord& 
     if (c.required && h.index(c.name) < 0) missing += (missing.empty() ? "'" : ", '") + std::string(c.name) + "'";
   }
   if (!missing.empty()) {
-    problems += (problems.empty() ? "" : "; ") + ("missing column" + std::string(missing.find(',') == std::string::npos ? " " : "s ") +
-                                                 missing + " (a " + std::string(to_string(kind)) +
-                                                 " file needs: ");
+    problems += (problems.empty() ? "" : "; ") +
+                ("missing column" + std::string(missing.find(',') == std::string::npos ? " " : "s ") + missing +
+                 " (" + std::string(to_string(kind)) + " files need: ");
     bool first = true;
     for (const ColumnSpec& c : columns) {
       if (!c.required) continue;
@@ -245,7 +279,8 @@ std::optional<Customer> parse_customer_row(const LedgerCsvHeader& header, const 
     emails = semi == std::string_view::npos ? std::string_view{} : emails.substr(semi + 1);
   }
   const ContactType phone_type = c.kind == CustomerKind::kConsumer ? ContactType::kHome : ContactType::kWork;
-  for (auto [column, type] : {std::pair{std::string_view("phone"), phone_type}, std::pair{std::string_view("mobile"), ContactType::kMobile}}) {
+  for (auto [column, type] : {std::pair{std::string_view("phone"), phone_type},
+                              std::pair{std::string_view("mobile"), ContactType::kMobile}}) {
     const std::string_view phone = row.raw(column);
     if (phone.empty()) continue;
     if (looks_like_phone(phone)) {

@@ -59,9 +59,8 @@ Result<AccountPosition> allocate(const CustomerLedger& ledger, Date as_of) {
     receipts.push_back({c.date, &c.id, &c.invoice_id, c.amount.minor_units()});
     fits = fits && add(credited, c.amount.minor_units());
   }
-  std::sort(receipts.begin(), receipts.end(), [](const Receipt& a, const Receipt& b) {
-    return a.date != b.date ? a.date < b.date : *a.id < *b.id;
-  });
+  std::sort(receipts.begin(), receipts.end(),
+            [](const Receipt& a, const Receipt& b) { return a.date != b.date ? a.date < b.date : *a.id < *b.id; });
 
   // 1. Instructions.
   int64_t pool = 0;

@@ -42,28 +42,36 @@ std::vector<RecordField> record_fields(const Customer& c) {
 
 std::vector<RecordField> record_fields(const Invoice& i) {
   return {
-      {"amount", i.amount.to_string()}, {"currency", i.amount.currency().code()},
-      {"customer_id", i.customer_id},   {"description", i.description},
-      {"due_date", i.due_date.to_string()}, {"id", i.id},
+      {"amount", i.amount.to_string()},         {"currency", i.amount.currency().code()},
+      {"customer_id", i.customer_id},           {"description", i.description},
+      {"due_date", i.due_date.to_string()},     {"id", i.id},
       {"issue_date", i.issue_date.to_string()}, {"reference", i.reference},
   };
 }
 
 std::vector<RecordField> record_fields(const Payment& p) {
   return {
-      {"amount", p.amount.to_string()}, {"currency", p.amount.currency().code()},
-      {"customer_id", p.customer_id},   {"date", p.date.to_string()},
-      {"id", p.id},                     {"invoice_id", p.invoice_id},
-      {"method", p.method},             {"reference", p.reference},
+      {"amount", p.amount.to_string()},
+      {"currency", p.amount.currency().code()},
+      {"customer_id", p.customer_id},
+      {"date", p.date.to_string()},
+      {"id", p.id},
+      {"invoice_id", p.invoice_id},
+      {"method", p.method},
+      {"reference", p.reference},
   };
 }
 
 std::vector<RecordField> record_fields(const Credit& c) {
   return {
-      {"amount", c.amount.to_string()}, {"currency", c.amount.currency().code()},
-      {"customer_id", c.customer_id},   {"date", c.date.to_string()},
-      {"id", c.id},                     {"invoice_id", c.invoice_id},
-      {"kind", std::string(to_string(c.kind))}, {"reason", c.reason},
+      {"amount", c.amount.to_string()},
+      {"currency", c.amount.currency().code()},
+      {"customer_id", c.customer_id},
+      {"date", c.date.to_string()},
+      {"id", c.id},
+      {"invoice_id", c.invoice_id},
+      {"kind", std::string(to_string(c.kind))},
+      {"reason", c.reason},
   };
 }
 

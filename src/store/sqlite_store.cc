@@ -90,7 +90,8 @@ class Statement {
   }
   std::string_view text(int col) const {
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
-    return p == nullptr ? std::string_view{} : std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
+    return p == nullptr ? std::string_view{}
+                        : std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
   }
   int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
 
@@ -183,15 +184,14 @@ Credit read_credit(const Statement& s) {
   return c;
 }
 
-std::string sql(const char* head, const char* columns, const char* tail) {
-  return std::string(head) + columns + tail;
-}
+std::string sql(const char* head, const char* columns, const char* tail) { return std::string(head) + columns + tail; }
 
 class SqliteStore;
 
 class SqliteTransaction final : public StoreTransaction {
  public:
-  SqliteTransaction(SqliteStore& store, Timestamp at, JournalHead head) : store_(store), at_(at), head_(std::move(head)) {}
+  SqliteTransaction(SqliteStore& store, Timestamp at, JournalHead head)
+      : store_(store), at_(at), head_(std::move(head)) {}
   ~SqliteTransaction() override;
 
   Result<WriteOutcome> put_customer(const Customer& customer, std::string_view actor) override;
@@ -425,7 +425,8 @@ Result<std::optional<CustomerLedger>> SqliteStore::customer_ledger(std::string_v
   const auto load = [&]<typename R>(const char* columns, const char* table, std::vector<R>& out,
                                     R (*read)(const Statement&)) -> Status {
     Statement q;
-    const std::string text = sql("SELECT ", columns, (std::string(" FROM ") + table + " WHERE customer_id = ?1").c_str());
+    const std::string text =
+        sql("SELECT ", columns, (std::string(" FROM ") + table + " WHERE customer_id = ?1").c_str());
     if (Status s = q.prepare(db_, text.c_str()); !s.is_ok()) return s;
     q.bind(1, customer_id);
     int rc = 0;
@@ -445,7 +446,8 @@ Status SqliteStore::for_each_customer_ledger(const std::function<Status(const Cu
   std::unordered_map<std::string, size_t> index;
   {
     Statement q;
-    if (Status s = q.prepare(db_, sql("SELECT ", kCustomerColumns, " FROM customers ORDER BY id").c_str()); !s.is_ok()) {
+    if (Status s = q.prepare(db_, sql("SELECT ", kCustomerColumns, " FROM customers ORDER BY id").c_str());
+        !s.is_ok()) {
       return s;
     }
     int rc = 0;
@@ -457,8 +459,9 @@ Status SqliteStore::for_each_customer_ledger(const std::function<Status(const Cu
   }
   {
     Statement q;
-    if (Status s = q.prepare(db_, "SELECT customer_id, channel, type, value, consent, opted_out FROM contacts ORDER BY "
-                                  "customer_id, position");
+    if (Status s = q.prepare(db_,
+                             "SELECT customer_id, channel, type, value, consent, opted_out FROM contacts ORDER BY "
+                             "customer_id, position");
         !s.is_ok()) {
       return s;
     }
@@ -476,7 +479,8 @@ Status SqliteStore::for_each_customer_ledger(const std::function<Status(const Cu
   const auto load = [&]<typename R>(const char* columns, const char* table, std::vector<R> CustomerLedger::*member,
                                     R (*read)(const Statement&)) -> Status {
     Statement q;
-    if (Status s = q.prepare(db_, sql("SELECT ", columns, (std::string(" FROM ") + table).c_str()).c_str()); !s.is_ok()) {
+    if (Status s = q.prepare(db_, sql("SELECT ", columns, (std::string(" FROM ") + table).c_str()).c_str());
+        !s.is_ok()) {
       return s;
     }
     int rc = 0;
@@ -622,8 +626,8 @@ Result<WriteOutcome> SqliteTransaction::put_payment(const Payment& payment, std:
 }
 
 Result<WriteOutcome> SqliteTransaction::put_credit(const Credit& credit, std::string_view actor) {
-  return put<Credit>(credit, "credit", store_.insert_credit_, store_.select_credit_, store_.update_credit_,
-                     read_credit, bind_credit, actor);
+  return put<Credit>(credit, "credit", store_.insert_credit_, store_.select_credit_, store_.update_credit_, read_credit,
+                     bind_credit, actor);
 }
 
 Result<std::optional<Invoice>> SqliteTransaction::find_invoice(std::string_view id) {

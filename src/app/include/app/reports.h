@@ -26,7 +26,7 @@ struct CustomerAging {
 
 struct AgingSummary {
   Date as_of;
-  AgingReport totals;                   // per currency
+  AgingReport totals;                    // per currency
   std::vector<CustomerAging> customers;  // those with anything open or unapplied, by id
 };
 
@@ -48,10 +48,10 @@ Result<std::optional<StatementOfAccount>> statement_of_account(Store& store, con
                                                                Date as_of);
 
 struct JournalCheck {
-  int64_t entries = 0;     // entries read
-  JournalHead head;        // the last entry that checked out
-  std::string problem;     // empty when the whole chain is intact
-  int64_t bad_entry = 0;   // the first entry that does not fit, when problem is set
+  int64_t entries = 0;    // entries read
+  JournalHead head;       // the last entry that checked out
+  std::string problem;    // empty when the whole chain is intact
+  int64_t bad_entry = 0;  // the first entry that does not fit, when problem is set
 };
 
 // Walks the whole journal, recomputing every hash, and names the first entry that was altered,

@@ -19,9 +19,9 @@ enum class CustomerKind { kBusiness, kConsumer };
 enum class ContactChannel { kEmail, kPhone };
 enum class ContactType { kWork, kMobile, kHome };
 
-std::string_view to_string(CustomerKind kind);  // "business", "consumer"
+std::string_view to_string(CustomerKind kind);       // "business", "consumer"
 std::string_view to_string(ContactChannel channel);  // "email", "phone"
-std::string_view to_string(ContactType type);  // "work", "mobile", "home"
+std::string_view to_string(ContactType type);        // "work", "mobile", "home"
 std::optional<CustomerKind> parse_customer_kind(std::string_view text);
 std::optional<ContactChannel> parse_contact_channel(std::string_view text);
 std::optional<ContactType> parse_contact_type(std::string_view text);

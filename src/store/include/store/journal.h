@@ -18,11 +18,11 @@
 namespace squeaky {
 
 struct JournalEntry {
-  int64_t seq = 0;  // 1, 2, 3, ... with no gaps
-  Timestamp at;     // when it was written, UTC
-  std::string actor;  // "user alice", "import invoices.csv:12", "run 2026-03-31"
-  std::string kind;   // "invoice.created", "invoice.updated", ...
-  std::string payload;  // canonical JSON
+  int64_t seq = 0;        // 1, 2, 3, ... with no gaps
+  Timestamp at;           // when it was written, UTC
+  std::string actor;      // "user alice", "import invoices.csv:12", "run 2026-03-31"
+  std::string kind;       // "invoice.created", "invoice.updated", ...
+  std::string payload;    // canonical JSON
   std::string prev_hash;  // hex SHA-256 of the previous entry
   std::string hash;       // hex SHA-256 of this one
 };
