@@ -7,7 +7,7 @@ packages=(
   # compilers and build
   g++ cmake ninja-build ccache make clang libclang-rt-14-dev clang-format clang-tidy
   # libraries (see README: why each is here)
-  libsqlite3-dev libssl-dev libcli11-dev libfmt-dev nlohmann-json3-dev libhowardhinnant-date-dev tzdata
+  libsqlite3-dev libssl-dev libcli11-dev libfmt-dev nlohmann-json3-dev libhowardhinnant-date-dev libtomlplusplus-dev tzdata
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3
 )

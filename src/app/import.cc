@@ -224,10 +224,11 @@ Result<ImportReport> import_csv(Store& store, RecordKind kind, const std::string
     if (Status s = importer.row(*header, record); !s.is_ok()) return s;
     if (options.progress && (report.rows & 0xffff) == 0) options.progress(reader.offset(), text.size(), report.rows);
   }
-  if (!reader.error().is_ok()) return file_error(reader.error());
   if (options.progress) options.progress(text.size(), text.size(), report.rows);
   for (const RowError& e : importer.row_errors())
     report.errors.push_back(path + ":" + std::to_string(e.line) + ": " + e.message);
+  // Malformed quoting stops the reading; the bad rows before it are still listed, in line order.
+  if (!reader.error().is_ok()) (void)file_error(reader.error());
   if (!report.errors.empty() || options.dry_run) {
     if (!report.errors.empty()) report.created = report.updated = report.unchanged = 0;
     return report;  // the transaction rolls back when it goes out of scope

@@ -50,6 +50,10 @@ Result<std::optional<StatementOfAccount>> statement_of_account(Store& store, con
   if (!*ledger) return std::optional<StatementOfAccount>{};
   StatementOfAccount statement;
   statement.ledger = std::make_unique<CustomerLedger>(std::move(**ledger));
+  // A statement lists payments and credits by date (then id), whatever order they were imported in.
+  const auto by_date = [](const auto& a, const auto& b) { return a.date != b.date ? a.date < b.date : a.id < b.id; };
+  std::sort(statement.ledger->payments.begin(), statement.ledger->payments.end(), by_date);
+  std::sort(statement.ledger->credits.begin(), statement.ledger->credits.end(), by_date);
   auto position = allocate(*statement.ledger, as_of);
   if (!position) return position.status();
   statement.position = std::move(*position);

@@ -15,6 +15,7 @@
 #include "app/generate.h"
 #include "app/import.h"
 #include "app/reports.h"
+#include "collect_commands.h"
 #include "render.h"
 #include "store/sqlite_store.h"
 
@@ -64,6 +65,12 @@ int exit_code(const Status& s) {
 int fail(const Status& s) {
   std::cerr << "squeaky: " << s.message() << "\n";
   return exit_code(s);
+}
+
+// A flag's value is wrong: the command line is at fault, not the data (exit 2, as CLI11's own checks).
+int usage_error(const Status& s) {
+  std::cerr << "squeaky: " << s.message() << "\n";
+  return kExitUsage;
 }
 
 struct Options {
@@ -136,7 +143,7 @@ int cmd_aging(const Options& o, const Clock& clock) {
     return kExitUsage;
   }
   auto as_of = as_of_date(o, clock);
-  if (!as_of) return fail(as_of.status());
+  if (!as_of) return usage_error(as_of.status());
   auto store = open_store(o, clock, OpenMode::kMustExist);
   if (!store) return fail(store.status());
   auto summary = aging_summary(**store, *as_of);
@@ -149,7 +156,7 @@ int cmd_aging(const Options& o, const Clock& clock) {
 
 int cmd_customer_show(const Options& o, const Clock& clock) {
   auto as_of = as_of_date(o, clock);
-  if (!as_of) return fail(as_of.status());
+  if (!as_of) return usage_error(as_of.status());
   auto store = open_store(o, clock, OpenMode::kMustExist);
   if (!store) return fail(store.status());
   auto statement = statement_of_account(**store, o.customer_id, *as_of);
@@ -170,7 +177,7 @@ int cmd_verify(const Options& o, const Clock& clock) {
 
 int cmd_gen(const Options& o, const Clock& clock) {
   auto as_of = as_of_date(o, clock);
-  if (!as_of) return fail(as_of.status());
+  if (!as_of) return usage_error(as_of.status());
   GenerateOptions g = o.generate;
   g.as_of = *as_of;
   auto counts = generate_ledger_csv(g, o.dir);
@@ -182,7 +189,7 @@ int cmd_gen(const Options& o, const Clock& clock) {
 
 int cmd_demo(const Options& o, const Clock& clock) {
   auto as_of = as_of_date(o, clock);
-  if (!as_of) return fail(as_of.status());
+  if (!as_of) return usage_error(as_of.status());
   const std::string dir = o.dir.empty() ? "demo" : o.dir;
   GenerateOptions g;
   g.customers = 300;
@@ -262,9 +269,31 @@ int run(int argc, char** argv) {
   add_as_of(gen);
   gen->add_option("dir", o.dir, "where to write the files")->required();
 
+  CollectCommands collection;
+  collection.add_to(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // CLI11 answers a missing or mistyped command with "A subcommand is required"; say which.
+    for (CLI::App* parent : {customer, &app}) {
+      if (dynamic_cast<const CLI::RequiredError*>(&e) == nullptr || (parent != &app && !parent->parsed()) ||
+          !parent->get_subcommands().empty()) {
+        continue;
+      }
+      std::string commands;
+      for (const CLI::App* sub : parent->get_subcommands({}))
+        commands += (commands.empty() ? "" : ", ") + sub->get_name();
+      const std::string group = parent == &app ? "" : "customer ";
+      const std::vector<std::string> words = parent->remaining();
+      if (!words.empty() && !words.front().starts_with("-")) {
+        std::cerr << "squeaky: '" << words.front() << "' is not a " << group << "command";
+      } else {
+        std::cerr << "squeaky: " << (parent == &app ? "" : "customer: ") << "name a command";
+      }
+      std::cerr << " (the " << group << "commands are " << commands << "; see squeaky " << group << "--help)\n";
+      return kExitUsage;
+    }
     const int rc = app.exit(e);
     return rc == 0 ? 0 : kExitUsage;
   }
@@ -276,6 +305,7 @@ int run(int argc, char** argv) {
   if (*verify) return cmd_verify(o, clock);
   if (*demo) return cmd_demo(o, clock);
   if (*gen) return cmd_gen(o, clock);
+  if (auto rc = collection.run(o.db, clock)) return *rc;
   return kExitUsage;
 }
 

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "app/collect.h"
 #include "app/import.h"
 #include "app/reports.h"
 
@@ -22,6 +23,13 @@ std::string import_json(const ImportReport& report);
 
 std::string journal_check_text(const JournalCheck& check);
 std::string journal_check_json(const JournalCheck& check);
+
+std::string run_text(const RunReport& report);
+std::string run_json(const RunReport& report);
+std::string forecast_text(const std::vector<RunReport>& days);
+std::string forecast_json(const std::vector<RunReport>& days);
+std::string worklist_text(Date as_of, const std::vector<WorkItem>& items);
+std::string worklist_json(Date as_of, const std::vector<WorkItem>& items);
 
 std::string largest_overdue_text(const AgingSummary& summary, size_t count);
 

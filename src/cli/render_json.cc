@@ -77,7 +77,7 @@ std::string statement_json(const StatementOfAccount& s) {
                         {"days_past_due", std::max<int64_t>(i.days_past_due, 0)},
                         {"amount", i.invoice->amount.to_string()},
                         {"open", i.open.to_string()},
-                        {"disputed", i.invoice->disputed}});
+                        {"disputed", i.disputed}});
   }
   j["open_invoices"] = invoices;
   Json payments = Json::array();
@@ -128,6 +128,83 @@ std::string journal_check_json(const JournalCheck& c) {
     j["problem"] = c.problem;
   }
   return j.dump() + "\n";
+}
+
+}  // namespace squeaky::cli
+
+namespace squeaky::cli {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+Json run_report_json(const RunReport& r) {
+  Json j;
+  j["as_of"] = r.as_of.to_string();
+  j["already_run"] = r.already_run;
+  Json actions = Json::array();
+  Json skipped = Json::array();
+  Json events = Json::array();
+  for (const CustomerDay& c : r.customers) {
+    for (const PlannerEvent& e : c.plan.events) {
+      events.push_back({{"customer", c.customer_id}, {"event", to_string(e.kind)}, {"detail", e.detail}});
+    }
+    for (const SkippedStep& s : c.plan.skipped) {
+      skipped.push_back({{"customer", c.customer_id}, {"step", s.step}, {"reason", s.reason}});
+    }
+    if (const auto& a = c.plan.action) {
+      for (Channel channel : a->channels) {
+        actions.push_back({{"customer", c.customer_id},
+                           {"step", a->step},
+                           {"channel", to_string(channel)},
+                           {"amount", a->overdue.to_string()},
+                           {"currency", a->overdue.currency().code()},
+                           {"plan", a->plan},
+                           {"reason", a->reason}});
+      }
+    }
+  }
+  j["actions"] = actions;
+  j["skipped"] = skipped;
+  j["events"] = events;
+  Json held = Json::array();
+  for (const CustomerDay& c : r.held) held.push_back({{"customer", c.customer_id}, {"reason", c.plan.held}});
+  j["held"] = held;
+  return j;
+}
+
+}  // namespace
+
+std::string run_json(const RunReport& report) { return run_report_json(report).dump() + "\n"; }
+
+std::string forecast_json(const std::vector<RunReport>& days) {
+  Json j = Json::array();
+  for (const RunReport& r : days) {
+    Json day = run_report_json(r);
+    day.erase("already_run");
+    j.push_back(std::move(day));
+  }
+  return Json{{"days", j}}.dump() + "\n";
+}
+
+std::string worklist_json(Date as_of, const std::vector<WorkItem>& items) {
+  Json list = Json::array();
+  for (const WorkItem& w : items) {
+    Json phones = Json::array();
+    for (const Contact& c : w.phones) phones.push_back({{"number", c.value}, {"type", to_string(c.type)}});
+    list.push_back({{"customer", w.customer_id},
+                    {"name", w.name},
+                    {"task", w.task.id},
+                    {"step", w.task.step},
+                    {"overdue", w.overdue.to_string()},
+                    {"currency", w.overdue.currency().code()},
+                    {"days_past_due", w.days_past_due},
+                    {"expected", w.expected.to_string()},
+                    {"phones", phones},
+                    {"local_time", w.local_time},
+                    {"reason", w.task.reason},
+                    {"history", w.history}});
+  }
+  return Json{{"as_of", as_of.to_string()}, {"calls", list}}.dump() + "\n";
 }
 
 }  // namespace squeaky::cli

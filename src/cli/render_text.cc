@@ -13,6 +13,38 @@ void aging_header(std::string& out, std::string_view first, size_t first_width) 
   out += fmt::format(" {:>15}\n", "total");
 }
 
+// The columns a terminal gives one character: two for East Asian wide characters (the ranges fmt
+// counts when it pads), one otherwise.
+size_t display_columns(uint32_t cp) {
+  const bool wide = cp >= 0x1100 && (cp <= 0x115f || (cp >= 0x2e80 && cp <= 0xa4cf && cp != 0x303f) ||
+                                     (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+                                     (cp >= 0xfe30 && cp <= 0xfe6f) || (cp >= 0xff00 && cp <= 0xff60) ||
+                                     (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x20000 && cp <= 0x3fffd));
+  return wide ? 2 : 1;
+}
+
+// `text` (UTF-8) shortened to fit `columns` columns, ending in "…" when cut. It cuts between
+// characters, never inside one, and counts columns rather than bytes, so "Ελένη Παπαδοπούλου" fits
+// where its byte count would not.
+std::string fit_columns(const std::string& text, size_t columns) {
+  size_t width = 0;
+  size_t cut = std::string::npos;  // where the text is cut if it does not fit
+  for (size_t i = 0; i < text.size();) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    const size_t len = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    uint32_t cp = len == 1 ? lead : lead & (0x7Fu >> len);
+    for (size_t k = 1; k < len && i + k < text.size(); ++k) cp = (cp << 6) | (text[i + k] & 0x3Fu);
+    const size_t w = display_columns(cp);
+    if (cut == std::string::npos && width + w + 1 > columns) cut = i;  // + 1 for the "…"
+    width += w;
+    if (width > columns) return text.substr(0, cut) + "…";
+    i += len;
+  }
+  return text;
+}
+
+std::string rows(size_t n) { return n == 1 ? "1 row" : fmt::format("{} rows", n); }
+
 void aging_cells(std::string& out, const AgingRow& row, Currency currency) {
   for (AgingBucket b : kAgingBuckets)
     out += fmt::format(" {:>14}", grouped(row.buckets[static_cast<size_t>(b)], currency));
@@ -27,10 +59,10 @@ std::string aging_text(const AgingSummary& summary, bool by_customer) {
   if (by_customer) {
     aging_header(out, "customer", 32);
     for (const CustomerAging& c : summary.customers) {
-      std::string label = c.id + " " + c.name;
-      if (label.size() > 28) label = label.substr(0, 27) + "…";
-      out += fmt::format("{:<28}{:>4}", label, c.currency.code());
+      out += fmt::format("{:<28}{:>4}", fit_columns(c.id + " " + c.name, 28), c.currency.code());
       aging_cells(out, c.row, c.currency);
+      // A customer listed only for its unapplied cash would otherwise show nothing but zeros.
+      if (!c.unapplied.is_zero()) out.insert(out.size() - 1, "  unapplied " + c.unapplied.to_grouped_string());
     }
     out += "\n";
   }
@@ -74,7 +106,7 @@ std::string largest_overdue_text(const AgingSummary& summary, size_t count) {
   std::string out = fmt::format("Largest overdue accounts as of {}\n\n", summary.as_of.to_string());
   out += fmt::format("{:<8} {:<36} {:>16} {:>16}  {}\n", "customer", "name", "overdue", "90+ days", "");
   for (const CustomerAging& c : top) {
-    std::string name = c.name.size() > 36 ? c.name.substr(0, 35) + "…" : c.name;
+    const std::string name = fit_columns(c.name, 36);
     out +=
         fmt::format("{:<8} {:<36} {:>16} {:>16}  {}\n", c.id, name, grouped(c.row.overdue(), c.currency),
                     grouped(c.row.buckets[static_cast<size_t>(AgingBucket::kOver90)], c.currency), c.currency.code());
@@ -93,9 +125,10 @@ std::string statement_text(const StatementOfAccount& s) {
                        k.consent ? ", consented" : "", k.opted_out ? ", opted out" : "");
   }
   std::string address;
-  for (const std::string& part :
-       {c.address.line1, c.address.line2, c.address.postal_code + " " + c.address.city, c.region, c.country}) {
-    if (part.empty() || part == " ") continue;
+  std::string place = c.address.postal_code;
+  if (!c.address.city.empty()) place += (place.empty() ? "" : " ") + c.address.city;
+  for (const std::string& part : {c.address.line1, c.address.line2, place, c.region, c.country}) {
+    if (part.empty()) continue;
     address += (address.empty() ? "" : ", ") + part;
   }
   out += "  address:    " + address + "\n";
@@ -116,7 +149,7 @@ std::string statement_text(const StatementOfAccount& s) {
       out += fmt::format(
           "{:<16} {:<10} {:<10} {:>13} {:>14} {:>14}{}\n", i.invoice->id, i.invoice->issue_date.to_string(),
           i.invoice->due_date.to_string(), i.days_past_due > 0 ? std::to_string(i.days_past_due) : "-",
-          i.invoice->amount.to_grouped_string(), i.open.to_grouped_string(), i.invoice->disputed ? "  disputed" : "");
+          i.invoice->amount.to_grouped_string(), i.open.to_grouped_string(), i.disputed ? "  disputed" : "");
     }
   }
   bool any = false;
@@ -161,29 +194,106 @@ std::string import_text(const ImportReport& r, bool dry_run) {
     out += "\n";
   }
   if (!r.errors.empty()) {
-    out += fmt::format("{}: {} problem{} in {} rows; nothing was imported\n", r.file, r.errors.size(),
-                       r.errors.size() == 1 ? "" : "s", r.rows);
+    out += fmt::format("{}: {} problem{} in {}; nothing was imported\n", r.file, r.errors.size(),
+                       r.errors.size() == 1 ? "" : "s", rows(r.rows));
     return out;
   }
   if (dry_run) {
     return out +
-           fmt::format(
-               "{}: {} rows are valid: {} would be created, {} updated, {} unchanged (dry run: nothing written)\n",
-               r.file, r.rows, r.created, r.updated, r.unchanged);
+           fmt::format("{}: {} {} valid: {} would be created, {} updated, {} unchanged (dry run: nothing written)\n",
+                       r.file, rows(r.rows), r.rows == 1 ? "is" : "are", r.created, r.updated, r.unchanged);
   }
   if (r.created == 0 && r.updated == 0) {
-    return out + fmt::format("{}: {} rows, nothing changed: every row is already in the ledger\n", r.file, r.rows);
+    return out + fmt::format("{}: {}, nothing changed: every row is already in the ledger\n", r.file, rows(r.rows));
   }
-  return out + fmt::format("{}: {} rows: {} created, {} updated, {} unchanged\n", r.file, r.rows, r.created, r.updated,
+  return out + fmt::format("{}: {}: {} created, {} updated, {} unchanged\n", r.file, rows(r.rows), r.created, r.updated,
                            r.unchanged);
 }
 
 std::string journal_check_text(const JournalCheck& c) {
   if (c.problem.empty()) {
-    return fmt::format("journal intact: {} entries; last entry {} has hash {}\n", c.entries, c.head.seq, c.head.hash);
+    return fmt::format("journal intact: {} entr{}; last entry {} has hash {}\n", c.entries,
+                       c.entries == 1 ? "y" : "ies", c.head.seq, c.head.hash);
   }
-  return fmt::format("journal NOT intact: {}\n{} entries before it check out (last good entry {}, hash {})\n",
-                     c.problem, c.entries, c.head.seq, c.head.hash);
+  if (c.entries == 0) return fmt::format("journal NOT intact: {}\nno entry before it checks out\n", c.problem);
+  return fmt::format("journal NOT intact: {}\n{} before it check{} out (last good entry {}, hash {})\n", c.problem,
+                     c.entries == 1 ? "1 entry" : fmt::format("{} entries", c.entries), c.entries == 1 ? "s" : "",
+                     c.head.seq, c.head.hash);
+}
+
+}  // namespace squeaky::cli
+
+namespace squeaky::cli {
+namespace {
+
+std::string channels_text(const std::vector<Channel>& channels) {
+  std::string out;
+  for (Channel c : channels) out += (out.empty() ? "" : ", ") + std::string(to_string(c));
+  return out;
+}
+
+// The lines of one customer's day: its events, skipped steps and action.
+void day_lines(std::string& out, const CustomerDay& c, std::string_view indent) {
+  const std::string who = c.customer_id + " " + c.name;
+  for (const PlannerEvent& e : c.plan.events) {
+    out += fmt::format("{}{}: {}: {}\n", indent, who, to_string(e.kind), e.detail);
+  }
+  for (const SkippedStep& s : c.plan.skipped)
+    out += fmt::format("{}{}: skipped {}: {}\n", indent, who, s.step, s.reason);
+  if (c.plan.action) {
+    out += fmt::format("{}{}: {} by {}: {}\n", indent, who, c.plan.action->step, channels_text(c.plan.action->channels),
+                       c.plan.action->reason);
+  }
+}
+
+std::string counts(const RunReport& r) {
+  return fmt::format("{} action{}, {} skipped step{}, {} event{}; {} overdue customer{} held", r.actions,
+                     r.actions == 1 ? "" : "s", r.skipped, r.skipped == 1 ? "" : "s", r.events,
+                     r.events == 1 ? "" : "s", r.held.size(), r.held.size() == 1 ? "" : "s");
+}
+
+}  // namespace
+
+std::string run_text(const RunReport& r) {
+  if (r.already_run) return "The day " + r.as_of.to_string() + " was already run: nothing was added.\n";
+  std::string out = "Run for " + r.as_of.to_string() + ": " + counts(r) + "\n";
+  for (const CustomerDay& c : r.customers) day_lines(out, c, "  ");
+  if (!r.held.empty()) {
+    out += "held:\n";
+    for (const CustomerDay& c : r.held) out += fmt::format("  {} {}: {}\n", c.customer_id, c.name, c.plan.held);
+  }
+  return out;
+}
+
+std::string forecast_text(const std::vector<RunReport>& days) {
+  if (days.empty()) return "";
+  std::string out = fmt::format("Forecast for {} day{} from {}, if no money arrives and nobody records anything\n",
+                                days.size(), days.size() == 1 ? "" : "s", days.front().as_of.to_string());
+  for (const RunReport& r : days) {
+    out += "\n" + r.as_of.to_string() + ": " + counts(r) + "\n";
+    for (const CustomerDay& c : r.customers) day_lines(out, c, "  ");
+  }
+  return out;
+}
+
+std::string worklist_text(Date as_of, const std::vector<WorkItem>& items) {
+  std::string out = fmt::format("Worklist for {}: {} call{}, largest expected recovery first\n", as_of.to_string(),
+                                items.size(), items.size() == 1 ? "" : "s");
+  size_t n = 0;
+  for (const WorkItem& w : items) {
+    out += fmt::format("\n{}. {} {}: {} {} overdue, oldest {} days; expected {} {}\n", ++n, w.customer_id, w.name,
+                       w.overdue.to_grouped_string(), w.overdue.currency().code(), w.days_past_due,
+                       w.expected.to_grouped_string(), w.expected.currency().code());
+    std::string phones;
+    for (const Contact& c : w.phones)
+      phones += (phones.empty() ? "" : ", ") + c.value + " (" + std::string(to_string(c.type)) + ")";
+    out += "   call:    " + (phones.empty() ? std::string("no number on file") : phones) + "\n";
+    if (!w.local_time.empty()) out += "   local:   " + w.local_time + "\n";
+    out += "   why:     " + w.task.reason + "\n";
+    for (size_t i = 0; i < w.history.size(); ++i)
+      out += (i == 0 ? "   history: " : "            ") + w.history[i] + "\n";
+  }
+  return out;
 }
 
 }  // namespace squeaky::cli

@@ -9,8 +9,8 @@ TEST(DateTest, ParsesRealDaysOnly) {
   EXPECT_EQ(Date::parse("2026-03-31")->to_string(), "2026-03-31");
   EXPECT_EQ(Date::parse("2024-02-29")->to_string(), "2024-02-29");
   EXPECT_EQ(Date::parse("2000-02-29")->to_string(), "2000-02-29");
-  for (std::string_view bad : {"2026-02-29", "1900-02-29", "2026-02-30", "2026-04-31", "2026-13-01", "2026-00-10",
-                               "2026-01-00"}) {
+  for (std::string_view bad :
+       {"2026-02-29", "1900-02-29", "2026-02-30", "2026-04-31", "2026-13-01", "2026-00-10", "2026-01-00"}) {
     auto d = Date::parse(bad);
     ASSERT_FALSE(d) << bad;
     EXPECT_EQ(d.status().message(), "is not a date") << bad;

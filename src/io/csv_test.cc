@@ -55,7 +55,8 @@ TEST(CsvReaderTest, ReportsMalformedQuotingWithTheLine) {
 
 TEST(Utf8Test, AcceptsUtf8AndNamesTheFirstBadByte) {
   EXPECT_TRUE(check_utf8("Ελένη,山田太郎,Zoë,😀").is_ok());
-  EXPECT_EQ(check_utf8("ok\nJos\xE9\n").message(), "line 2: byte 0xE9 at column 4 is not UTF-8 (save the file as UTF-8)");
+  EXPECT_EQ(check_utf8("ok\nJos\xE9\n").message(),
+            "line 2: byte 0xE9 at column 4 is not UTF-8 (save the file as UTF-8)");
   EXPECT_FALSE(check_utf8("\xC0\xAF").is_ok());          // overlong
   EXPECT_FALSE(check_utf8("\xED\xA0\x80").is_ok());      // surrogate
   EXPECT_FALSE(check_utf8("\xF4\x90\x80\x80").is_ok());  // above U+10FFFF

@@ -27,6 +27,7 @@ constexpr std::array kCustomerColumns = std::to_array<ColumnSpec>({
     {"mobile", false},
     {"language", false},
     {"plan", false},
+    {"segment", false},
 });
 constexpr std::array kInvoiceColumns = std::to_array<ColumnSpec>({
     {"id", true},
@@ -227,8 +228,8 @@ Result<LedgerCsvHeader> LedgerCsvHeader::read(RecordKind kind, const CsvRecord& 
   }
   if (!missing.empty()) {
     problems += (problems.empty() ? "" : "; ") +
-                ("missing column" + std::string(missing.find(',') == std::string::npos ? " " : "s ") + missing +
-                 " (" + std::string(to_string(kind)) + " files need: ");
+                ("missing column" + std::string(missing.find(',') == std::string::npos ? " " : "s ") + missing + " (" +
+                 std::string(to_string(kind)) + " files need: ");
     bool first = true;
     for (const ColumnSpec& c : columns) {
       if (!c.required) continue;
@@ -312,6 +313,7 @@ std::optional<Customer> parse_customer_row(const LedgerCsvHeader& header, const 
     row.fail_value("language", c.language, "is not a language tag (as en or fr-CA)");
   }
   c.plan = row.text("plan", false);
+  c.segment = row.text("segment", false);
   if (!row.ok()) return std::nullopt;
   return c;
 }

@@ -103,8 +103,8 @@ TEST(LedgerCsvTest, CustomersGetTheirContacts) {
 }
 
 TEST(LedgerCsvTest, CustomerFieldErrors) {
-  const Parsed p = parse(RecordKind::kCustomers, kCustomerHeader,
-                         "C1,Acme,company,not-an-email,12,,usa,,Mars/Base,EUR,-1,en_US");
+  const Parsed p =
+      parse(RecordKind::kCustomers, kCustomerHeader, "C1,Acme,company,not-an-email,12,,usa,,Mars/Base,EUR,-1,en_US");
   EXPECT_EQ(messages(p), (std::vector<std::string>{
                              "2: column 'kind': 'company' is not business or consumer",
                              "2: column 'email': 'not-an-email' is not an email address",

@@ -27,7 +27,8 @@ Result<AccountPosition> allocate(const CustomerLedger& ledger, Date as_of) {
   std::vector<int64_t> open;  // parallel to position.invoices
   for (const Invoice& invoice : ledger.invoices) {
     if (invoice.issue_date > as_of) continue;
-    position.invoices.push_back({&invoice, {}, invoice.due_date.days_until(as_of)});
+    position.invoices.push_back(
+        {&invoice, {}, invoice.due_date.days_until(as_of), ledger.disputed_on(invoice.id, as_of)});
   }
   std::sort(position.invoices.begin(), position.invoices.end(), [](const InvoicePosition& a, const InvoicePosition& b) {
     const Invoice& x = *a.invoice;
@@ -78,7 +79,7 @@ Result<AccountPosition> allocate(const CustomerLedger& ledger, Date as_of) {
   // 2. The rest: undisputed invoices first, then disputed ones, each by due date.
   for (const bool disputed : {false, true}) {
     for (size_t i = 0; i < position.invoices.size() && pool > 0; ++i) {
-      if (position.invoices[i].invoice->disputed != disputed) continue;
+      if (position.invoices[i].disputed != disputed) continue;
       const int64_t applied = std::min(pool, open[i]);
       open[i] -= applied;
       pool -= applied;

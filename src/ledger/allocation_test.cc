@@ -19,14 +19,15 @@ class AllocationTest : public ::testing::Test {
     ledger_.customer.currency = kUsd;
   }
   void invoice(std::string id, std::string_view issued, std::string_view due, int64_t cents, bool disputed = false) {
-    ledger_.invoices.push_back({std::move(id), "C1", day(issued), day(due), usd(cents), "", "", disputed});
+    if (disputed) ledger_.disputes.push_back({1, id, "C1", day(issued), std::nullopt, "quality", ""});
+    ledger_.invoices.push_back({std::move(id), "C1", day(issued), day(due), usd(cents), "", ""});
   }
   void payment(std::string id, std::string_view date, int64_t cents, std::string invoice_id = "") {
     ledger_.payments.push_back({std::move(id), "C1", day(date), usd(cents), "", "", std::move(invoice_id)});
   }
   void credit(std::string id, std::string_view date, int64_t cents, std::string invoice_id = "") {
-    ledger_.credits.push_back({std::move(id), "C1", day(date), usd(cents), CreditKind::kCreditNote, "pricing",
-                               std::move(invoice_id)});
+    ledger_.credits.push_back(
+        {std::move(id), "C1", day(date), usd(cents), CreditKind::kCreditNote, "pricing", std::move(invoice_id)});
   }
   AccountPosition at(std::string_view as_of) {
     auto p = allocate(ledger_, day(as_of));

@@ -33,6 +33,13 @@ constexpr std::array<std::pair<std::string_view, CreditKind>, 2> kCreditKinds{
 
 }  // namespace
 
+bool CustomerLedger::disputed_on(std::string_view invoice_id, Date day) const {
+  for (const Dispute& d : disputes) {
+    if (d.invoice_id == invoice_id && d.open_on(day)) return true;
+  }
+  return false;
+}
+
 std::string_view to_string(CustomerKind kind) { return name_of(kKinds, kind); }
 std::string_view to_string(ContactChannel channel) { return name_of(kChannels, channel); }
 std::string_view to_string(ContactType type) { return name_of(kTypes, type); }

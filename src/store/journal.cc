@@ -1,6 +1,6 @@
 #include "store/journal.h"
 
-#include <cassert>
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 
@@ -26,12 +26,14 @@ std::string sha256_hex(std::string_view bytes) {
 std::string journal_entry_hash(const JournalEntry& entry) {
   // Fields are joined by newlines; the payload goes last, so no field can imitate another.
   std::string material;
-  material.reserve(160 + entry.actor.size() + entry.kind.size() + entry.payload.size());
+  material.reserve(160 + entry.customer_id.size() + entry.actor.size() + entry.kind.size() + entry.payload.size());
   material += entry.prev_hash;
   material += '\n';
   material += std::to_string(entry.seq);
   material += '\n';
   material += entry.at.to_string();
+  material += '\n';
+  append_json_string(material, entry.customer_id);
   material += '\n';
   append_json_string(material, entry.actor);
   material += '\n';
@@ -70,14 +72,29 @@ CanonicalJson& CanonicalJson::add(std::string_view key, std::string_view value) 
   return add_raw(key, json);
 }
 
+CanonicalJson& CanonicalJson::add(std::string_view key, int64_t value) { return add_raw(key, std::to_string(value)); }
+
+CanonicalJson& CanonicalJson::add(std::string_view key, bool value) { return add_raw(key, value ? "true" : "false"); }
+
 CanonicalJson& CanonicalJson::add_raw(std::string_view key, std::string_view json) {
-  assert((out_.size() == 1 || key > last_key_) && "canonical JSON keys must be added in order");
-  last_key_ = key;
-  if (out_.size() > 1) out_ += ',';
-  append_json_string(out_, key);
-  out_ += ':';
-  out_ += json;
+  fields_.emplace_back(key, json);
   return *this;
+}
+
+std::string CanonicalJson::str() const {
+  std::vector<const std::pair<std::string, std::string>*> sorted;
+  sorted.reserve(fields_.size());
+  for (const auto& f : fields_) sorted.push_back(&f);
+  std::sort(sorted.begin(), sorted.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+  std::string out = "{";
+  for (const auto* f : sorted) {
+    if (out.size() > 1) out += ',';
+    append_json_string(out, f->first);
+    out += ':';
+    out += f->second;
+  }
+  out += '}';
+  return out;
 }
 
 }  // namespace squeaky

@@ -36,6 +36,7 @@ std::vector<RecordField> record_fields(const Customer& c) {
       {"plan", c.plan},
       {"postal_code", c.address.postal_code},
       {"region", c.region},
+      {"segment", c.segment},
       {"timezone", c.timezone},
   };
 }

@@ -7,10 +7,17 @@
 #include <utility>
 #include <vector>
 
+#include "sqlite_collection.h"
+#include "sqlite_util.h"
 #include "store/record_fields.h"
 
 namespace squeaky {
 namespace {
+
+using sqlite::Statement;
+using sqlite::stored_currency;
+using sqlite::stored_date;
+using sqlite::Use;
 
 struct Migration {
   int version;
@@ -26,7 +33,8 @@ CREATE TABLE customers (
   id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, contact_name TEXT NOT NULL,
   address_line1 TEXT NOT NULL, address_line2 TEXT NOT NULL, city TEXT NOT NULL,
   postal_code TEXT NOT NULL, country TEXT NOT NULL, region TEXT NOT NULL, timezone TEXT NOT NULL,
-  currency TEXT NOT NULL, credit_limit INTEGER NOT NULL, language TEXT NOT NULL, plan TEXT NOT NULL
+  currency TEXT NOT NULL, credit_limit INTEGER NOT NULL, language TEXT NOT NULL, plan TEXT NOT NULL,
+  segment TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE TABLE contacts (
   customer_id TEXT NOT NULL, position INTEGER NOT NULL, channel TEXT NOT NULL, type TEXT NOT NULL,
@@ -35,8 +43,7 @@ CREATE TABLE contacts (
 ) WITHOUT ROWID;
 CREATE TABLE invoices (
   id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, issue_date TEXT NOT NULL, due_date TEXT NOT NULL,
-  amount INTEGER NOT NULL, currency TEXT NOT NULL, reference TEXT NOT NULL, description TEXT NOT NULL,
-  disputed INTEGER NOT NULL DEFAULT 0
+  amount INTEGER NOT NULL, currency TEXT NOT NULL, reference TEXT NOT NULL, description TEXT NOT NULL
 );
 CREATE INDEX invoices_by_customer ON invoices (customer_id);
 CREATE TABLE payments (
@@ -50,7 +57,7 @@ CREATE TABLE credits (
 );
 CREATE INDEX credits_by_customer ON credits (customer_id);
 CREATE TABLE journal (
-  seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, kind TEXT NOT NULL,
+  seq INTEGER PRIMARY KEY, at TEXT NOT NULL, customer_id TEXT NOT NULL, actor TEXT NOT NULL, kind TEXT NOT NULL,
   payload TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL
 );
 CREATE TABLE journal_head (
@@ -58,74 +65,13 @@ CREATE TABLE journal_head (
 );
 INSERT INTO journal_head VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
 )sql"},
+    {2, "collection: episodes, actions, promises, payment plans, holds, flags, disputes, calls, runs", nullptr},
 };
-
-// A prepared statement, reset after each use.
-class Statement {
- public:
-  Statement() = default;
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-  ~Statement() { sqlite3_finalize(stmt_); }
-
-  Status prepare(sqlite3* db, const char* sql) {
-    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK) {
-      return Status::io_error(std::string("SQLite could not prepare a statement: ") + sqlite3_errmsg(db));
-    }
-    return Status::ok();
-  }
-  Statement& bind(int i, std::string_view text) {
-    sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Statement& bind(int i, int64_t value) {
-    sqlite3_bind_int64(stmt_, i, value);
-    return *this;
-  }
-  // SQLITE_ROW, SQLITE_DONE or an error code.
-  int step() { return sqlite3_step(stmt_); }
-  void reset() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-  std::string_view text(int col) const {
-    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
-    return p == nullptr ? std::string_view{}
-                        : std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
-  }
-  int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
-
- private:
-  sqlite3_stmt* stmt_ = nullptr;
-};
-
-// Resets the statement when the scope ends, whatever path it takes.
-class Use {
- public:
-  explicit Use(Statement& s) : s_(s) {}
-  ~Use() { s_.reset(); }
-  Use(const Use&) = delete;
-  Use& operator=(const Use&) = delete;
-  Statement* operator->() { return &s_; }
-
- private:
-  Statement& s_;
-};
-
-Date stored_date(std::string_view text) {
-  auto d = Date::parse(text);
-  return d ? *d : Date{};
-}
-
-Currency stored_currency(std::string_view code) {
-  auto c = Currency::from_code(code);
-  return c ? *c : Currency{};
-}
 
 // Column lists, kept beside the readers that depend on their order.
 constexpr const char* kCustomerColumns =
     "id, name, kind, contact_name, address_line1, address_line2, city, postal_code, country, region, timezone, "
-    "currency, credit_limit, language, plan";
+    "currency, credit_limit, language, plan, segment";
 Customer read_customer(const Statement& s) {
   Customer c;
   c.id = s.text(0);
@@ -140,11 +86,12 @@ Customer read_customer(const Statement& s) {
   c.credit_limit = Money::from_minor(s.integer(12), c.currency);
   c.language = s.text(13);
   c.plan = s.text(14);
+  c.segment = s.text(15);
   return c;
 }
 
 constexpr const char* kInvoiceColumns =
-    "id, customer_id, issue_date, due_date, amount, currency, reference, description, disputed";
+    "id, customer_id, issue_date, due_date, amount, currency, reference, description";
 Invoice read_invoice(const Statement& s) {
   Invoice i;
   i.id = s.text(0);
@@ -154,7 +101,6 @@ Invoice read_invoice(const Statement& s) {
   i.amount = Money::from_minor(s.integer(4), stored_currency(s.text(5)));
   i.reference = s.text(6);
   i.description = s.text(7);
-  i.disputed = s.integer(8) != 0;
   return i;
 }
 
@@ -186,9 +132,16 @@ Credit read_credit(const Statement& s) {
 
 std::string sql(const char* head, const char* columns, const char* tail) { return std::string(head) + columns + tail; }
 
+// The customer a record belongs to, for the journal.
+const std::string& owner_of(const Customer& c) { return c.id; }
+template <typename R>
+const std::string& owner_of(const R& r) {
+  return r.customer_id;
+}
+
 class SqliteStore;
 
-class SqliteTransaction final : public StoreTransaction {
+class SqliteTransaction final : public StoreTransaction, public sqlite::JournalWriter {
  public:
   SqliteTransaction(SqliteStore& store, Timestamp at, JournalHead head)
       : store_(store), at_(at), head_(std::move(head)) {}
@@ -202,8 +155,34 @@ class SqliteTransaction final : public StoreTransaction {
   Result<bool> customer_has_records(std::string_view customer_id) override;
   Status commit() override;
 
+  Status open_episode(std::string_view customer_id, const Episode& episode, std::string_view detail,
+                      std::string_view actor) override;
+  Status close_episode(std::string_view customer_id, int number, Date on, std::string_view detail,
+                       std::string_view actor) override;
+  Status set_episode_track(std::string_view customer_id, int number, std::string_view plan, Date since,
+                           std::string_view actor) override;
+  Result<std::vector<int64_t>> record_actions(const std::vector<ActionRecord>& records,
+                                              std::string_view actor) override;
+  Result<int64_t> add_promise(std::string_view customer_id, const PromiseToPay& promise,
+                              std::string_view actor) override;
+  Status close_promise(int64_t id, bool kept, Date on, std::string_view detail, std::string_view actor) override;
+  Result<int64_t> add_payment_plan(std::string_view customer_id, const PaymentPlan& plan,
+                                   std::string_view actor) override;
+  Status close_payment_plan(int64_t id, std::string_view status, Date on, std::string_view detail,
+                            std::string_view actor) override;
+  Result<int64_t> add_hold(std::string_view customer_id, const Hold& hold, std::string_view actor) override;
+  Status end_hold(int64_t id, Date on, std::string_view detail, std::string_view actor) override;
+  Status set_flag(std::string_view customer_id, const FlagRecord& flag, std::string_view actor) override;
+  Status clear_flag(std::string_view customer_id, StopFlag flag, Date on, std::string_view actor) override;
+  Result<int64_t> open_dispute(const Dispute& dispute, std::string_view actor) override;
+  Status resolve_dispute(int64_t id, Date on, std::string_view resolution, std::string_view actor) override;
+  Result<int64_t> log_call(const CallRecord& call, std::string_view actor) override;
+  Status record_run(Date as_of, int64_t actions, int64_t skipped, std::string_view actor) override;
+
+  Status append(std::string_view customer_id, std::string_view actor, std::string_view kind,
+                std::string payload) override;
+
  private:
-  Status append(std::string_view actor, std::string_view kind, std::string payload);
   // Inserts or updates one record of type R; `insert` binds the record to the insert statement,
   // `update` to the update statement.
   template <typename R>
@@ -231,17 +210,23 @@ class SqliteStore final : public Store {
   Status for_each_customer_ledger(const std::function<Status(const CustomerLedger&)>& visit) override;
   Status for_each_journal_entry(const std::function<Status(const JournalEntry&)>& visit) override;
   Result<JournalHead> journal_head() override;
-
-  Status exec(const char* statement) {
-    char* message = nullptr;
-    if (sqlite3_exec(db_, statement, nullptr, nullptr, &message) != SQLITE_OK) {
-      Status s = Status::io_error(std::string("SQLite: ") + (message ? message : "unknown error"));
-      sqlite3_free(message);
-      return s;
-    }
-    return Status::ok();
+  Result<std::unordered_map<std::string, CollectionState>> collection_states() override {
+    return collection_.states("");
   }
-  Status error(const char* what) const { return Status::io_error(std::string(what) + ": " + sqlite3_errmsg(db_)); }
+  Result<CollectionState> collection_state(std::string_view customer_id) override;
+  Result<std::optional<Date>> last_run() override { return collection_.last_run(); }
+  Result<std::vector<ActionRecord>> actions(std::string_view customer_id, std::string_view status) override {
+    return collection_.actions(customer_id, status);
+  }
+  Result<std::vector<CallRecord>> calls(std::string_view customer_id) override {
+    return collection_.calls(customer_id);
+  }
+  Result<std::optional<Dispute>> open_dispute_on(std::string_view invoice_id) override {
+    return collection_.open_dispute_on(invoice_id);
+  }
+
+  Status exec(const char* statement) { return sqlite::exec(db_, statement); }
+  Status error(const char* what) const { return sqlite::error(db_, what); }
   Status load_contacts(Customer& customer);
 
   sqlite3* db_;
@@ -253,13 +238,14 @@ class SqliteStore final : public Store {
   Statement insert_credit_, select_credit_, update_credit_;
   Statement insert_journal_, update_head_, select_head_;
   Statement customer_has_records_;
+  sqlite::Collection collection_;
 };
 
 void bind_customer(Statement& s, const Customer& c) {
   s.bind(1, c.id).bind(2, c.name).bind(3, to_string(c.kind)).bind(4, c.contact_name).bind(5, c.address.line1);
   s.bind(6, c.address.line2).bind(7, c.address.city).bind(8, c.address.postal_code).bind(9, c.country);
   s.bind(10, c.region).bind(11, c.timezone).bind(12, c.currency.code()).bind(13, c.credit_limit.minor_units());
-  s.bind(14, c.language).bind(15, c.plan);
+  s.bind(14, c.language).bind(15, c.plan).bind(16, c.segment);
 }
 void bind_invoice(Statement& s, const Invoice& i) {
   s.bind(1, i.id).bind(2, i.customer_id).bind(3, i.issue_date.to_string()).bind(4, i.due_date.to_string());
@@ -276,7 +262,7 @@ void bind_credit(Statement& s, const Credit& c) {
 
 Status SqliteStore::prepare_all() {
   const std::string customer_insert = sql("INSERT INTO customers (", kCustomerColumns,
-                                          ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15) "
+                                          ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16) "
                                           "ON CONFLICT (id) DO NOTHING");
   const std::string customer_select = sql("SELECT ", kCustomerColumns, " FROM customers WHERE id = ?1");
   const std::string invoice_select = sql("SELECT ", kInvoiceColumns, " FROM invoices WHERE id = ?1");
@@ -288,7 +274,7 @@ Status SqliteStore::prepare_all() {
       {&update_customer_,
        "UPDATE customers SET name=?2, kind=?3, contact_name=?4, address_line1=?5, address_line2=?6, city=?7, "
        "postal_code=?8, country=?9, region=?10, timezone=?11, currency=?12, credit_limit=?13, language=?14, "
-       "plan=?15 WHERE id=?1"},
+       "plan=?15, segment=?16 WHERE id=?1"},
       {&delete_contacts_, "DELETE FROM contacts WHERE customer_id = ?1"},
       {&insert_contact_,
        "INSERT INTO contacts (customer_id, position, channel, type, value, consent, opted_out) "
@@ -317,7 +303,8 @@ Status SqliteStore::prepare_all() {
        "UPDATE credits SET customer_id=?2, date=?3, amount=?4, currency=?5, kind=?6, reason=?7, invoice_id=?8 "
        "WHERE id=?1"},
       {&insert_journal_,
-       "INSERT INTO journal (seq, at, actor, kind, payload, prev_hash, hash) VALUES (?1,?2,?3,?4,?5,?6,?7)"},
+       "INSERT INTO journal (seq, at, customer_id, actor, kind, payload, prev_hash, hash) "
+       "VALUES (?1,?2,?3,?4,?5,?6,?7,?8)"},
       {&update_head_, "UPDATE journal_head SET seq = ?1, hash = ?2 WHERE one = 1"},
       {&select_head_, "SELECT seq, hash FROM journal_head WHERE one = 1"},
       {&customer_has_records_,
@@ -328,7 +315,7 @@ Status SqliteStore::prepare_all() {
   for (const auto& [statement, text] : statements) {
     if (Status s = statement->prepare(db_, text); !s.is_ok()) return s;
   }
-  return Status::ok();
+  return collection_.prepare(db_);
 }
 
 Status SqliteStore::migrate() {
@@ -357,7 +344,7 @@ Status SqliteStore::migrate() {
   }
   for (const Migration& m : kMigrations) {
     if (m.version <= current) continue;
-    if (Status s = exec(m.sql); !s.is_ok()) return rollback(s);
+    if (Status s = exec(m.sql != nullptr ? m.sql : sqlite::kCollectionSchema); !s.is_ok()) return rollback(s);
     Statement record;
     if (Status s = record.prepare(db_, "INSERT INTO schema_migrations (version, description) VALUES (?1, ?2)");
         !s.is_ok()) {
@@ -436,6 +423,10 @@ Result<std::optional<CustomerLedger>> SqliteStore::customer_ledger(std::string_v
   if (Status s = load(kInvoiceColumns, "invoices", ledger.invoices, read_invoice); !s.is_ok()) return s;
   if (Status s = load(kPaymentColumns, "payments", ledger.payments, read_payment); !s.is_ok()) return s;
   if (Status s = load(kCreditColumns, "credits", ledger.credits, read_credit); !s.is_ok()) return s;
+  auto disputes = collection_.disputes(customer_id);
+  if (!disputes) return disputes.status();
+  if (auto it = disputes->find(std::string(customer_id)); it != disputes->end())
+    ledger.disputes = std::move(it->second);
   return std::optional<CustomerLedger>(std::move(ledger));
 }
 
@@ -453,7 +444,7 @@ Status SqliteStore::for_each_customer_ledger(const std::function<Status(const Cu
     int rc = 0;
     while ((rc = q.step()) == SQLITE_ROW) {
       index.emplace(std::string(q.text(0)), ledgers.size());
-      ledgers.push_back({read_customer(q), {}, {}, {}});
+      ledgers.push_back({read_customer(q), {}, {}, {}, {}});
     }
     if (rc != SQLITE_DONE) return error("reading customers");
   }
@@ -493,6 +484,11 @@ Status SqliteStore::for_each_customer_ledger(const std::function<Status(const Cu
   if (Status s = load(kInvoiceColumns, "invoices", &CustomerLedger::invoices, read_invoice); !s.is_ok()) return s;
   if (Status s = load(kPaymentColumns, "payments", &CustomerLedger::payments, read_payment); !s.is_ok()) return s;
   if (Status s = load(kCreditColumns, "credits", &CustomerLedger::credits, read_credit); !s.is_ok()) return s;
+  auto disputes = collection_.disputes("");
+  if (!disputes) return disputes.status();
+  for (auto& [customer_id, list] : *disputes) {
+    if (auto it = index.find(customer_id); it != index.end()) ledgers[it->second].disputes = std::move(list);
+  }
   for (const CustomerLedger& ledger : ledgers) {
     if (Status s = visit(ledger); !s.is_ok()) return s;
   }
@@ -501,7 +497,8 @@ Status SqliteStore::for_each_customer_ledger(const std::function<Status(const Cu
 
 Status SqliteStore::for_each_journal_entry(const std::function<Status(const JournalEntry&)>& visit) {
   Statement q;
-  if (Status s = q.prepare(db_, "SELECT seq, at, actor, kind, payload, prev_hash, hash FROM journal ORDER BY seq");
+  if (Status s = q.prepare(
+          db_, "SELECT seq, at, customer_id, actor, kind, payload, prev_hash, hash FROM journal ORDER BY seq");
       !s.is_ok()) {
     return s;
   }
@@ -511,11 +508,12 @@ Status SqliteStore::for_each_journal_entry(const std::function<Status(const Jour
     e.seq = q.integer(0);
     auto at = Timestamp::parse(q.text(1));
     e.at = at ? *at : Timestamp{};
-    e.actor = q.text(2);
-    e.kind = q.text(3);
-    e.payload = q.text(4);
-    e.prev_hash = q.text(5);
-    e.hash = q.text(6);
+    e.customer_id = q.text(2);
+    e.actor = q.text(3);
+    e.kind = q.text(4);
+    e.payload = q.text(5);
+    e.prev_hash = q.text(6);
+    e.hash = q.text(7);
     if (!at) e.hash = "unreadable time '" + std::string(q.text(1)) + "'";  // cannot match any real hash
     if (Status s = visit(e); !s.is_ok()) return s;
   }
@@ -526,18 +524,20 @@ SqliteTransaction::~SqliteTransaction() {
   if (!done_) (void)store_.exec("ROLLBACK");
 }
 
-Status SqliteTransaction::append(std::string_view actor, std::string_view kind, std::string payload) {
+Status SqliteTransaction::append(std::string_view customer_id, std::string_view actor, std::string_view kind,
+                                 std::string payload) {
   JournalEntry e;
   e.seq = head_.seq + 1;
   e.at = at_;
+  e.customer_id = customer_id;
   e.actor = actor;
   e.kind = kind;
   e.payload = std::move(payload);
   e.prev_hash = std::move(head_.hash);
   e.hash = journal_entry_hash(e);
   Use q(store_.insert_journal_);
-  q->bind(1, e.seq).bind(2, e.at.to_string()).bind(3, e.actor).bind(4, e.kind).bind(5, e.payload);
-  q->bind(6, e.prev_hash).bind(7, e.hash);
+  q->bind(1, e.seq).bind(2, e.at.to_string()).bind(3, e.customer_id).bind(4, e.actor).bind(5, e.kind);
+  q->bind(6, e.payload).bind(7, e.prev_hash).bind(8, e.hash);
   if (q->step() != SQLITE_DONE) return store_.error("writing the journal");
   head_ = {e.seq, std::move(e.hash)};
   return Status::ok();
@@ -554,7 +554,9 @@ Result<WriteOutcome> SqliteTransaction::put(const R& record, std::string_view ki
   }
   const std::vector<RecordField> after = record_fields(record);
   if (sqlite3_changes(store_.db_) == 1) {
-    if (Status s = append(actor, std::string(kind_prefix) + ".created", created_payload(after)); !s.is_ok()) return s;
+    if (Status s = append(owner_of(record), actor, std::string(kind_prefix) + ".created", created_payload(after));
+        !s.is_ok())
+      return s;
     return WriteOutcome::kCreated;
   }
   R existing;
@@ -574,7 +576,8 @@ Result<WriteOutcome> SqliteTransaction::put(const R& record, std::string_view ki
     bind(*q.operator->(), record);
     if (q->step() != SQLITE_DONE) return store_.error("updating a record");
   }
-  if (Status s = append(actor, std::string(kind_prefix) + ".updated", std::move(payload)); !s.is_ok()) return s;
+  if (Status s = append(owner_of(record), actor, std::string(kind_prefix) + ".updated", std::move(payload)); !s.is_ok())
+    return s;
   return WriteOutcome::kUpdated;
 }
 
@@ -655,6 +658,70 @@ Status SqliteTransaction::commit() {
   if (Status s = store_.exec("COMMIT"); !s.is_ok()) return s;
   done_ = true;
   return Status::ok();
+}
+
+Status SqliteTransaction::open_episode(std::string_view customer_id, const Episode& episode, std::string_view detail,
+                                       std::string_view actor) {
+  return store_.collection_.open_episode(*this, customer_id, episode, detail, actor);
+}
+Status SqliteTransaction::close_episode(std::string_view customer_id, int number, Date on, std::string_view detail,
+                                        std::string_view actor) {
+  return store_.collection_.close_episode(*this, customer_id, number, on, detail, actor);
+}
+Status SqliteTransaction::set_episode_track(std::string_view customer_id, int number, std::string_view plan, Date since,
+                                            std::string_view actor) {
+  return store_.collection_.set_episode_track(*this, customer_id, number, plan, since, actor);
+}
+Result<std::vector<int64_t>> SqliteTransaction::record_actions(const std::vector<ActionRecord>& records,
+                                                               std::string_view actor) {
+  return store_.collection_.record_actions(*this, records, actor);
+}
+Result<int64_t> SqliteTransaction::add_promise(std::string_view customer_id, const PromiseToPay& promise,
+                                               std::string_view actor) {
+  return store_.collection_.add_promise(*this, customer_id, promise, actor);
+}
+Status SqliteTransaction::close_promise(int64_t id, bool kept, Date on, std::string_view detail,
+                                        std::string_view actor) {
+  return store_.collection_.close_promise(*this, id, kept, on, detail, actor);
+}
+Result<int64_t> SqliteTransaction::add_payment_plan(std::string_view customer_id, const PaymentPlan& plan,
+                                                    std::string_view actor) {
+  return store_.collection_.add_payment_plan(*this, customer_id, plan, actor);
+}
+Status SqliteTransaction::close_payment_plan(int64_t id, std::string_view status, Date on, std::string_view detail,
+                                             std::string_view actor) {
+  return store_.collection_.close_payment_plan(*this, id, status, on, detail, actor);
+}
+Result<int64_t> SqliteTransaction::add_hold(std::string_view customer_id, const Hold& hold, std::string_view actor) {
+  return store_.collection_.add_hold(*this, customer_id, hold, actor);
+}
+Status SqliteTransaction::end_hold(int64_t id, Date on, std::string_view detail, std::string_view actor) {
+  return store_.collection_.end_hold(*this, id, on, detail, actor);
+}
+Status SqliteTransaction::set_flag(std::string_view customer_id, const FlagRecord& flag, std::string_view actor) {
+  return store_.collection_.set_flag(*this, customer_id, flag, actor);
+}
+Status SqliteTransaction::clear_flag(std::string_view customer_id, StopFlag flag, Date on, std::string_view actor) {
+  return store_.collection_.clear_flag(*this, customer_id, flag, on, actor);
+}
+Result<int64_t> SqliteTransaction::open_dispute(const Dispute& dispute, std::string_view actor) {
+  return store_.collection_.open_dispute(*this, dispute, actor);
+}
+Status SqliteTransaction::resolve_dispute(int64_t id, Date on, std::string_view resolution, std::string_view actor) {
+  return store_.collection_.resolve_dispute(*this, id, on, resolution, actor);
+}
+Result<int64_t> SqliteTransaction::log_call(const CallRecord& call, std::string_view actor) {
+  return store_.collection_.log_call(*this, call, actor);
+}
+Status SqliteTransaction::record_run(Date as_of, int64_t actions, int64_t skipped, std::string_view actor) {
+  return store_.collection_.record_run(*this, as_of, at_.to_string(), actions, skipped, actor);
+}
+
+Result<CollectionState> SqliteStore::collection_state(std::string_view customer_id) {
+  auto states = collection_.states(customer_id);
+  if (!states) return states.status();
+  auto it = states->find(std::string(customer_id));
+  return it == states->end() ? CollectionState{} : std::move(it->second);
 }
 
 }  // namespace

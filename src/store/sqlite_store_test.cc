@@ -32,8 +32,8 @@ Customer customer(std::string id) {
 }
 
 Invoice invoice(std::string id, int64_t cents) {
-  return {std::move(id), "C1", *Date::parse("2026-01-01"), *Date::parse("2026-01-31"),
-          Money::from_minor(cents, kUsd), "PO-7", "", false};
+  return {std::move(id), "C1", *Date::parse("2026-01-01"), *Date::parse("2026-01-31"), Money::from_minor(cents, kUsd),
+          "PO-7",        ""};
 }
 
 class SqliteStoreTest : public ::testing::Test {
@@ -60,8 +60,8 @@ class SqliteStoreTest : public ::testing::Test {
     ASSERT_TRUE(txn);
     ASSERT_EQ(*(*txn)->put_customer(customer("C1"), "import customers.csv:2"), WriteOutcome::kCreated);
     for (int i = 1; i <= 3; ++i) {
-      ASSERT_EQ(*(*txn)->put_invoice(invoice("INV-" + std::to_string(i), i * 10000), "import invoices.csv:" +
-                                                                                         std::to_string(i + 1)),
+      ASSERT_EQ(*(*txn)->put_invoice(invoice("INV-" + std::to_string(i), i * 10000),
+                                     "import invoices.csv:" + std::to_string(i + 1)),
                 WriteOutcome::kCreated);
     }
     ASSERT_TRUE((*txn)->commit().is_ok());
@@ -79,10 +79,11 @@ class SqliteStoreTest : public ::testing::Test {
 
   std::vector<JournalEntry> journal(Store& store) {
     std::vector<JournalEntry> entries;
-    EXPECT_TRUE(store.for_each_journal_entry([&](const JournalEntry& e) {
-                       entries.push_back(e);
-                       return Status::ok();
-                     })
+    EXPECT_TRUE(store
+                    .for_each_journal_entry([&](const JournalEntry& e) {
+                      entries.push_back(e);
+                      return Status::ok();
+                    })
                     .is_ok());
     return entries;
   }

@@ -20,6 +20,7 @@ struct InvoicePosition {
   const Invoice* invoice = nullptr;  // points into the CustomerLedger passed to allocate()
   Money open;                        // what is still owed on it, never negative
   int64_t days_past_due = 0;         // as of the allocation date; zero or negative when not yet due
+  bool disputed = false;             // under dispute on the allocation date
 };
 
 struct AccountPosition {

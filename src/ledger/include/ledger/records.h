@@ -5,6 +5,7 @@
 // reference, an invoice a payment names) means "not given". Values; thread-safe to share.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,6 +63,7 @@ struct Customer {
   Money credit_limit;    // in `currency`; zero means none set
   std::string language;  // BCP 47, "en"; empty means the business's default
   std::string plan;      // an explicit collection plan; empty means chosen by rules
+  std::string segment;   // a risk segment the business assigns ("reliable", "slow"); may be empty
 
   bool operator==(const Customer&) const = default;
 };
@@ -74,7 +76,6 @@ struct Invoice {
   Money amount;   // REQUIRES: positive
   std::string reference;
   std::string description;
-  bool disputed = false;
 
   bool operator==(const Invoice&) const = default;
 };
@@ -110,12 +111,31 @@ struct Credit {
   bool operator==(const Credit&) const = default;
 };
 
+// The debtor contests an invoice: from `opened_on` until `resolved_on` (if ever) the invoice
+// leaves collection triggers and amounts, and money that does not name it goes elsewhere first.
+struct Dispute {
+  int64_t id = 0;
+  std::string invoice_id;
+  std::string customer_id;
+  Date opened_on;
+  std::optional<Date> resolved_on;
+  std::string reason;
+  std::string resolution;
+
+  bool open_on(Date day) const { return opened_on <= day && (!resolved_on || day < *resolved_on); }
+  bool operator==(const Dispute&) const = default;
+};
+
 // Everything the ledger holds for one customer.
 struct CustomerLedger {
   Customer customer;
   std::vector<Invoice> invoices;
   std::vector<Payment> payments;
   std::vector<Credit> credits;
+  std::vector<Dispute> disputes;
+
+  // Whether `invoice_id` is under dispute on `day`.
+  bool disputed_on(std::string_view invoice_id, Date day) const;
 };
 
 }  // namespace squeaky

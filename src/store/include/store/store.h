@@ -16,6 +16,7 @@
 
 #include "core/date.h"
 #include "core/result.h"
+#include "ledger/collection.h"
 #include "ledger/records.h"
 #include "store/journal.h"
 
@@ -41,6 +42,39 @@ class StoreTransaction {
   // Whether the customer has any invoice, payment or credit.
   virtual Result<bool> customer_has_records(std::string_view customer_id) = 0;
 
+  // Collection state. Each call changes the state and journals it as `actor`, with `detail` (a
+  // sentence for people) in the payload where it takes one.
+  virtual Status open_episode(std::string_view customer_id, const Episode& episode, std::string_view detail,
+                              std::string_view actor) = 0;
+  virtual Status close_episode(std::string_view customer_id, int number, Date on, std::string_view detail,
+                               std::string_view actor) = 0;
+  // From `since`, the episode continues on `plan` as a fresh ladder (the softer track after hardship).
+  virtual Status set_episode_track(std::string_view customer_id, int number, std::string_view plan, Date since,
+                                   std::string_view actor) = 0;
+  // Records what the run did: `records` are the rows of one fired step (one per channel) or one
+  // skipped step. Firing a step supersedes the customer's open call tasks; an agency step marks
+  // the episode placed. Returns the new ids. REQUIRES: all records of one customer and step.
+  virtual Result<std::vector<int64_t>> record_actions(const std::vector<ActionRecord>& records,
+                                                      std::string_view actor) = 0;
+  virtual Result<int64_t> add_promise(std::string_view customer_id, const PromiseToPay& promise,
+                                      std::string_view actor) = 0;
+  virtual Status close_promise(int64_t id, bool kept, Date on, std::string_view detail, std::string_view actor) = 0;
+  virtual Result<int64_t> add_payment_plan(std::string_view customer_id, const PaymentPlan& plan,
+                                           std::string_view actor) = 0;
+  // Ends the customer's active payment plan, if any, as "completed", "defaulted" or "cancelled".
+  virtual Status close_payment_plan(int64_t id, std::string_view status, Date on, std::string_view detail,
+                                    std::string_view actor) = 0;
+  virtual Result<int64_t> add_hold(std::string_view customer_id, const Hold& hold, std::string_view actor) = 0;
+  virtual Status end_hold(int64_t id, Date on, std::string_view detail, std::string_view actor) = 0;
+  virtual Status set_flag(std::string_view customer_id, const FlagRecord& flag, std::string_view actor) = 0;
+  virtual Status clear_flag(std::string_view customer_id, StopFlag flag, Date on, std::string_view actor) = 0;
+  virtual Result<int64_t> open_dispute(const Dispute& dispute, std::string_view actor) = 0;
+  virtual Status resolve_dispute(int64_t id, Date on, std::string_view resolution, std::string_view actor) = 0;
+  // Logs a call and closes the customer's open call tasks with its outcome.
+  virtual Result<int64_t> log_call(const CallRecord& call, std::string_view actor) = 0;
+  // Marks the day as run. Fails with kConflict if it was run already.
+  virtual Status record_run(Date as_of, int64_t actions, int64_t skipped, std::string_view actor) = 0;
+
   virtual Status commit() = 0;
 };
 
@@ -61,6 +95,17 @@ class Store {
   virtual Result<std::optional<CustomerLedger>> customer_ledger(std::string_view customer_id) = 0;
   // Visits every customer with its records, in customer id order. Stops at the first failure.
   virtual Status for_each_customer_ledger(const std::function<Status(const CustomerLedger&)>& visit) = 0;
+
+  // Every customer's collection state (customers without any are absent).
+  virtual Result<std::unordered_map<std::string, CollectionState>> collection_states() = 0;
+  virtual Result<CollectionState> collection_state(std::string_view customer_id) = 0;
+  // The latest day the daily run completed, if any.
+  virtual Result<std::optional<Date>> last_run() = 0;
+  // Actions with the given status ("" for all), of one customer ("" for all), oldest first.
+  virtual Result<std::vector<ActionRecord>> actions(std::string_view customer_id, std::string_view status) = 0;
+  virtual Result<std::vector<CallRecord>> calls(std::string_view customer_id) = 0;
+  // The customer's open dispute on `invoice_id`, if any.
+  virtual Result<std::optional<Dispute>> open_dispute_on(std::string_view invoice_id) = 0;
 
   // Visits the journal in stored sequence order. Stops at the first failure.
   virtual Status for_each_journal_entry(const std::function<Status(const JournalEntry&)>& visit) = 0;

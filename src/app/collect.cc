@@ -1,0 +1,425 @@
+#include "app/collect.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include <date/tz.h>
+
+#include "ledger/allocation.h"
+#include "store/journal.h"
+
+namespace squeaky {
+namespace {
+
+std::string invoices_json(const std::vector<OverdueInvoice>& invoices) {
+  std::string out = "[";
+  for (const OverdueInvoice& i : invoices) {
+    if (out.size() > 1) out += ',';
+    out += CanonicalJson()
+               .add("days_past_due", i.days_past_due)
+               .add("due_date", i.due_on.to_string())
+               .add("id", i.id)
+               .add("open", i.open.to_string())
+               .str();
+  }
+  return out + "]";
+}
+
+std::string_view status_for(Channel channel) {
+  switch (channel) {
+    case Channel::kEmail:
+    case Channel::kLetter: return "queued";
+    case Channel::kCall: return "open";
+    case Channel::kAgency: return "placed";
+  }
+  return "queued";
+}
+
+// Adds one customer's day to the report when there is something to show.
+void add_to_report(RunReport& report, const Customer& customer, DayPlan plan) {
+  const bool busy = plan.action || !plan.skipped.empty() || !plan.events.empty();
+  report.actions += plan.action ? plan.action->channels.size() : 0;
+  report.skipped += plan.skipped.size();
+  report.events += plan.events.size();
+  if (busy) {
+    report.customers.push_back({customer.id, customer.name, std::move(plan)});
+  } else if (!plan.held.empty() && plan.next.episode) {
+    report.held.push_back({customer.id, customer.name, std::move(plan)});
+  }
+}
+
+// Writes one customer's day through `txn`.
+Status write_day(StoreTransaction& txn, const CustomerDay& day, const CollectionState& before, std::string_view actor) {
+  const DayPlan& plan = day.plan;
+  const std::string& id = day.customer_id;
+  for (const PlannerEvent& e : plan.events) {
+    Status s;
+    switch (e.kind) {
+      case PlannerEventKind::kEpisodeOpened: s = txn.open_episode(id, *plan.next.episode, e.detail, actor); break;
+      case PlannerEventKind::kEpisodeClosed:
+        s = txn.close_episode(id, static_cast<int>(e.ref), plan.day, e.detail, actor);
+        break;
+      case PlannerEventKind::kPromiseKept: s = txn.close_promise(e.ref, true, plan.day, e.detail, actor); break;
+      case PlannerEventKind::kPromiseBroken: s = txn.close_promise(e.ref, false, plan.day, e.detail, actor); break;
+      case PlannerEventKind::kPaymentPlanCompleted:
+        s = txn.close_payment_plan(e.ref, "completed", plan.day, e.detail, actor);
+        break;
+      case PlannerEventKind::kPaymentPlanDefaulted:
+        s = txn.close_payment_plan(e.ref, "defaulted", plan.day, e.detail, actor);
+        break;
+      case PlannerEventKind::kHoldEnded: s = txn.end_hold(e.ref, plan.day, e.detail, actor); break;
+    }
+    if (!s.is_ok()) return s;
+  }
+  if (plan.next.episode && before.episode && plan.next.episode->number == before.episode->number &&
+      plan.next.episode->track_plan != before.episode->track_plan) {
+    if (Status s = txn.set_episode_track(id, plan.next.episode->number, plan.next.episode->track_plan,
+                                         plan.next.episode->track_since, actor);
+        !s.is_ok()) {
+      return s;
+    }
+  }
+  const int episode = plan.next.episode ? plan.next.episode->number : 0;
+  for (const SkippedStep& skip : plan.skipped) {
+    ActionRecord r;
+    r.customer_id = id;
+    r.episode = episode;
+    r.step = skip.step;
+    r.on = plan.day;
+    r.status = "skipped";
+    r.plan = skip.plan;
+    r.reason = skip.reason;
+    if (auto written = txn.record_actions({r}, actor); !written) return written.status();
+  }
+  if (plan.action) {
+    const PlannedAction& a = *plan.action;
+    std::vector<ActionRecord> rows;
+    for (Channel channel : a.channels) {
+      ActionRecord r;
+      r.customer_id = id;
+      r.episode = episode;
+      r.step = a.step;
+      r.channel = std::string(to_string(channel));
+      r.on = plan.day;
+      r.status = std::string(status_for(channel));
+      r.amount = a.overdue;
+      r.plan = a.plan;
+      r.agency = channel == Channel::kAgency ? a.agency : "";
+      r.reason = a.reason;
+      r.invoices = invoices_json(a.invoices);
+      rows.push_back(std::move(r));
+    }
+    if (auto written = txn.record_actions(rows, actor); !written) return written.status();
+  }
+  return Status::ok();
+}
+
+const CollectionState kNoState{};
+
+const CollectionState& state_of(const std::unordered_map<std::string, CollectionState>& states, const std::string& id) {
+  auto it = states.find(id);
+  return it == states.end() ? kNoState : it->second;
+}
+
+Result<Customer> existing_customer(Store& store, const std::string& customer_id) {
+  auto ledger = store.customer_ledger(customer_id);
+  if (!ledger) return ledger.status();
+  if (!*ledger) return Status::not_found("no customer '" + customer_id + "'");
+  return std::move((*ledger)->customer);
+}
+
+// Runs `work` in a transaction and commits it.
+Status in_transaction(Store& store, const std::function<Status(StoreTransaction&)>& work) {
+  auto txn = store.begin();
+  if (!txn) return txn.status();
+  if (Status s = work(**txn); !s.is_ok()) return s;
+  return (*txn)->commit();
+}
+
+}  // namespace
+
+Result<RunReport> run_day(Store& store, const PlanSet& plans, Date as_of) {
+  RunReport report;
+  report.as_of = as_of;
+  auto last = store.last_run();
+  if (!last) return last.status();
+  if (*last && **last > as_of) {
+    return Status::conflict("the day " + as_of.to_string() + " cannot be run after " + (*last)->to_string() +
+                            " was: runs go forward in time");
+  }
+  if (*last && **last == as_of) {
+    report.already_run = true;
+    return report;
+  }
+  auto states = store.collection_states();
+  if (!states) return states.status();
+  Status visited = store.for_each_customer_ledger([&](const CustomerLedger& ledger) {
+    add_to_report(report, ledger.customer, plan_day(plans, ledger, state_of(*states, ledger.customer.id), as_of));
+    return Status::ok();
+  });
+  if (!visited.is_ok()) return visited;
+  const std::string actor = "run " + as_of.to_string();
+  Status written = in_transaction(store, [&](StoreTransaction& txn) {
+    for (const CustomerDay& day : report.customers) {
+      if (Status s = write_day(txn, day, state_of(*states, day.customer_id), actor); !s.is_ok()) return s;
+    }
+    return txn.record_run(as_of, static_cast<int64_t>(report.actions), static_cast<int64_t>(report.skipped), actor);
+  });
+  if (!written.is_ok()) return written;
+  return report;
+}
+
+Result<std::vector<RunReport>> forecast(Store& store, const PlanSet& plans, Date from, int days) {
+  std::vector<CustomerLedger> ledgers;
+  Status loaded = store.for_each_customer_ledger([&](const CustomerLedger& ledger) {
+    ledgers.push_back(ledger);
+    return Status::ok();
+  });
+  if (!loaded.is_ok()) return loaded;
+  auto states = store.collection_states();
+  if (!states) return states.status();
+  std::vector<RunReport> reports;
+  for (int d = 0; d < days; ++d) {
+    RunReport report;
+    report.as_of = from.plus_days(d);
+    for (const CustomerLedger& ledger : ledgers) {
+      DayPlan plan = plan_day(plans, ledger, state_of(*states, ledger.customer.id), report.as_of);
+      (*states)[ledger.customer.id] = plan.next;
+      add_to_report(report, ledger.customer, std::move(plan));
+    }
+    reports.push_back(std::move(report));
+  }
+  return reports;
+}
+
+Result<std::vector<WorkItem>> worklist(Store& store, Date as_of, Timestamp now) {
+  auto tasks = store.actions("", "open");
+  if (!tasks) return tasks.status();
+  std::vector<WorkItem> items;
+  for (const ActionRecord& task : *tasks) {
+    auto ledger = store.customer_ledger(task.customer_id);
+    if (!ledger) return ledger.status();
+    if (!*ledger) continue;
+    const CustomerLedger& l = **ledger;
+    auto position = allocate(l, as_of);
+    if (!position) return position.status();
+    WorkItem item;
+    item.customer_id = l.customer.id;
+    item.name = l.customer.name;
+    item.task = task;
+    int64_t overdue = 0;
+    for (const InvoicePosition& i : position->invoices) {
+      if (i.open.is_zero() || i.days_past_due <= 0 || i.disputed) continue;
+      overdue += i.open.minor_units();
+      item.days_past_due = std::max(item.days_past_due, i.days_past_due);
+    }
+    item.overdue = Money::from_minor(overdue, l.customer.currency);
+    item.expected = Money::from_minor(collectable_minor_units(overdue, item.days_past_due), l.customer.currency);
+    for (const Contact& c : l.customer.contacts) {
+      if (c.channel == ContactChannel::kPhone && !c.opted_out) item.phones.push_back(c);
+    }
+    if (!l.customer.timezone.empty()) {
+      try {
+        const date::zoned_seconds local{l.customer.timezone, now.seconds()};
+        item.local_time = date::format("%H:%M %a", local) + " (" + l.customer.timezone + ")";
+      } catch (const std::exception&) {
+        item.local_time.clear();
+      }
+    }
+    auto actions = store.actions(l.customer.id, "");
+    if (!actions) return actions.status();
+    auto calls = store.calls(l.customer.id);
+    if (!calls) return calls.status();
+    std::vector<std::pair<Date, std::string>> history;
+    for (const ActionRecord& a : *actions) {
+      if (a.id == task.id || a.status == "skipped") continue;
+      history.emplace_back(a.on, a.on.to_string() + " " + a.step + (a.channel.empty() ? "" : " (" + a.channel + ")"));
+    }
+    for (const CallRecord& c : *calls) {
+      history.emplace_back(c.on, c.on.to_string() + " call: " + std::string(to_string(c.outcome)) +
+                                     (c.note.empty() ? "" : " - " + c.note));
+    }
+    std::stable_sort(history.begin(), history.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (size_t i = 0; i < history.size() && i < 5; ++i) item.history.push_back(history[i].second);
+    items.push_back(std::move(item));
+  }
+  std::sort(items.begin(), items.end(), [](const WorkItem& a, const WorkItem& b) {
+    // Amounts in different currencies are ranked as numbers of major units.
+    const auto major = [](const WorkItem& w) {
+      int64_t scale = 1;
+      for (int i = 0; i < w.expected.currency().minor_digits(); ++i) scale *= 10;
+      return w.expected.minor_units() / scale;
+    };
+    return major(a) != major(b) ? major(a) > major(b) : a.customer_id < b.customer_id;
+  });
+  return items;
+}
+
+Status log_call(Store& store, const PlanSet& plans, const CallLog& call, std::string_view actor) {
+  auto ledger = store.customer_ledger(call.customer_id);
+  if (!ledger) return ledger.status();
+  if (!*ledger) return Status::not_found("no customer '" + call.customer_id + "'");
+  const CustomerLedger& l = **ledger;
+  auto position = allocate(l, call.on);
+  if (!position) return position.status();
+  int64_t overdue = 0;
+  for (const InvoicePosition& i : position->invoices) {
+    if (!i.open.is_zero() && i.days_past_due > 0 && !i.disputed) overdue += i.open.minor_units();
+  }
+  const Money overdue_total = Money::from_minor(overdue, l.customer.currency);
+  if (call.outcome == CallOutcome::kPromise && (!call.amount || !call.date)) {
+    return Status::invalid("a promise needs --amount and --date");
+  }
+  if (call.outcome == CallOutcome::kDispute && call.invoice_id.empty()) {
+    return Status::invalid("a dispute needs --invoice");
+  }
+  if (call.amount && call.amount->currency() != l.customer.currency) {
+    return Status::invalid("the amount must be in the customer's currency " + l.customer.currency.code());
+  }
+  return in_transaction(store, [&](StoreTransaction& txn) -> Status {
+    auto logged = txn.log_call({0, call.customer_id, call.on, call.outcome, call.note}, actor);
+    if (!logged) return logged.status();
+    switch (call.outcome) {
+      case CallOutcome::kPromise:
+      case CallOutcome::kPaid: {
+        const Money amount = call.amount.value_or(overdue_total);
+        if (!amount.is_positive()) return Status::ok();  // nothing overdue: nothing to wait for
+        const Date due = call.date.value_or(call.on);
+        if (due < call.on) return Status::invalid("the promised date " + due.to_string() + " is in the past");
+        auto added = txn.add_promise(call.customer_id, {0, call.on, due, amount}, actor);
+        return added ? Status::ok() : added.status();
+      }
+      case CallOutcome::kDispute: {
+        auto invoice = txn.find_invoice(call.invoice_id);
+        if (!invoice) return invoice.status();
+        if (!*invoice || (*invoice)->customer_id != call.customer_id) {
+          return Status::not_found("customer " + call.customer_id + " has no invoice '" + call.invoice_id + "'");
+        }
+        auto opened = txn.open_dispute({0, call.invoice_id, call.customer_id, call.on, std::nullopt,
+                                        call.note.empty() ? "disputed on a call" : call.note, ""},
+                                       actor);
+        return opened ? Status::ok() : opened.status();
+      }
+      case CallOutcome::kHardship: {
+        const Plan& plan = plans.choose(l.customer, overdue_total);
+        auto added = txn.add_hold(
+            call.customer_id,
+            {0, HoldKind::kHardship, call.on, call.on.plus_days(plan.hardship_pause_days - 1), call.note}, actor);
+        return added ? Status::ok() : added.status();
+      }
+      default: return Status::ok();
+    }
+  });
+}
+
+Status record_promise(Store& store, const std::string& customer_id, Money amount, Date made_on, Date due_on,
+                      std::string_view actor) {
+  auto customer = existing_customer(store, customer_id);
+  if (!customer) return customer.status();
+  if (amount.currency() != customer->currency) {
+    return Status::invalid("the amount must be in the customer's currency " + customer->currency.code());
+  }
+  if (!amount.is_positive()) return Status::invalid("a promise must be for more than zero");
+  if (due_on < made_on) return Status::invalid("the promised date " + due_on.to_string() + " is in the past");
+  return in_transaction(store, [&](StoreTransaction& txn) -> Status {
+    auto added = txn.add_promise(customer_id, {0, made_on, due_on, amount}, actor);
+    return added ? Status::ok() : added.status();
+  });
+}
+
+Status record_payment_plan(Store& store, const std::string& customer_id, Date agreed_on,
+                           std::vector<Instalment> instalments, std::string_view actor) {
+  auto customer = existing_customer(store, customer_id);
+  if (!customer) return customer.status();
+  if (instalments.empty()) return Status::invalid("a payment plan needs at least one instalment");
+  std::sort(instalments.begin(), instalments.end(),
+            [](const Instalment& a, const Instalment& b) { return a.due_on < b.due_on; });
+  for (const Instalment& i : instalments) {
+    if (i.amount.currency() != customer->currency || !i.amount.is_positive()) {
+      return Status::invalid("instalment " + i.due_on.to_string() + ": the amount must be more than zero in " +
+                             customer->currency.code());
+    }
+    if (i.due_on < agreed_on) return Status::invalid("instalment " + i.due_on.to_string() + " is before the plan");
+  }
+  auto state = store.collection_state(customer_id);
+  if (!state) return state.status();
+  return in_transaction(store, [&](StoreTransaction& txn) -> Status {
+    if (state->payment_plan) {
+      if (Status s = txn.close_payment_plan(state->payment_plan->id, "cancelled", agreed_on,
+                                            "replaced by a new payment plan", actor);
+          !s.is_ok()) {
+        return s;
+      }
+    }
+    auto added = txn.add_payment_plan(customer_id, {0, agreed_on, instalments}, actor);
+    return added ? Status::ok() : added.status();
+  });
+}
+
+Status open_dispute(Store& store, const std::string& invoice_id, Date on, const std::string& reason,
+                    std::string_view actor) {
+  return in_transaction(store, [&](StoreTransaction& txn) -> Status {
+    auto invoice = txn.find_invoice(invoice_id);
+    if (!invoice) return invoice.status();
+    if (!*invoice) return Status::not_found("no invoice '" + invoice_id + "'");
+    auto existing = store.open_dispute_on(invoice_id);
+    if (!existing) return existing.status();
+    if (*existing) {
+      return Status::conflict("invoice " + invoice_id + " is already disputed (since " +
+                              (*existing)->opened_on.to_string() + ": " + (*existing)->reason + ")");
+    }
+    auto opened = txn.open_dispute({0, invoice_id, (*invoice)->customer_id, on, std::nullopt, reason, ""}, actor);
+    return opened ? Status::ok() : opened.status();
+  });
+}
+
+Status resolve_dispute(Store& store, const std::string& invoice_id, Date on, const std::string& resolution,
+                       std::string_view actor) {
+  auto existing = store.open_dispute_on(invoice_id);
+  if (!existing) return existing.status();
+  if (!*existing) return Status::not_found("invoice '" + invoice_id + "' has no open dispute");
+  if (on < (*existing)->opened_on) {
+    return Status::invalid("the dispute was opened on " + (*existing)->opened_on.to_string() +
+                           "; it cannot be resolved before");
+  }
+  return in_transaction(
+      store, [&](StoreTransaction& txn) { return txn.resolve_dispute((*existing)->id, on, resolution, actor); });
+}
+
+Status add_hold(Store& store, const PlanSet& plans, const std::string& customer_id, Date on, std::optional<Date> until,
+                bool hardship, const std::string& reason, std::string_view actor) {
+  auto ledger = store.customer_ledger(customer_id);
+  if (!ledger) return ledger.status();
+  if (!*ledger) return Status::not_found("no customer '" + customer_id + "'");
+  Date ends_on = on;
+  if (hardship) {
+    const Plan& plan = plans.choose((*ledger)->customer, Money::zero((*ledger)->customer.currency));
+    ends_on = until.value_or(on.plus_days(plan.hardship_pause_days - 1));
+  } else {
+    if (!until) return Status::invalid("a hold needs --until DATE");
+    ends_on = *until;
+  }
+  if (ends_on < on) return Status::invalid("the hold would end (" + ends_on.to_string() + ") before it starts");
+  return in_transaction(store, [&](StoreTransaction& txn) -> Status {
+    auto added =
+        txn.add_hold(customer_id, {0, hardship ? HoldKind::kHardship : HoldKind::kManual, on, ends_on, reason}, actor);
+    return added ? Status::ok() : added.status();
+  });
+}
+
+Status set_flag(Store& store, const std::string& customer_id, StopFlag flag, Date on, const std::string& note,
+                std::string_view actor) {
+  auto customer = existing_customer(store, customer_id);
+  if (!customer) return customer.status();
+  return in_transaction(store, [&](StoreTransaction& txn) {
+    return txn.set_flag(customer_id, {flag, on, note}, actor);
+  });
+}
+
+Status clear_flag(Store& store, const std::string& customer_id, StopFlag flag, Date on, std::string_view actor) {
+  auto customer = existing_customer(store, customer_id);
+  if (!customer) return customer.status();
+  return in_transaction(store, [&](StoreTransaction& txn) { return txn.clear_flag(customer_id, flag, on, actor); });
+}
+
+}  // namespace squeaky

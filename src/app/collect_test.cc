@@ -1,0 +1,399 @@
+// Scenario tests of the daily run: one customer walked day by day for 120 days on the shipped
+// plans, asserting the exact steps on the exact days (docs/plans.md describes the rules).
+#include "app/collect.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "store/sqlite_store.h"
+
+namespace squeaky {
+namespace {
+
+class FixedClock final : public Clock {
+ public:
+  Timestamp now() const override { return *Timestamp::parse("2026-06-01T12:00:00Z"); }
+};
+
+const Currency kUsd = *Currency::from_code("USD");
+Date day(std::string_view text) { return *Date::parse(text); }
+template <typename T>
+Status status_of(const Result<T>& r) {
+  return r ? Status::ok() : r.status();
+}
+Money usd(std::string_view amount) { return *Money::parse(amount, kUsd); }
+
+class CollectionScenario : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* base = std::getenv("SQUEAKY_TEST_TMP");
+    dir_ = std::filesystem::path(base ? base : "/tmp") /
+           ("collect_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto store = open_sqlite_store((dir_ / "squeaky.db").string(), clock_, OpenMode::kCreateIfMissing);
+    ASSERT_TRUE(store) << store.status().message();
+    store_ = std::move(*store);
+    Customer c;
+    c.id = "C1";
+    c.name = "Acme Roofing LLC";
+    c.country = "US";
+    c.region = "TX";
+    c.timezone = "America/Chicago";
+    c.currency = kUsd;
+    c.credit_limit = Money::zero(kUsd);
+    c.contacts = {{ContactChannel::kPhone, ContactType::kWork, "+1 512 555 0100"}};
+    write([&](StoreTransaction& t) { return status_of(t.put_customer(c, "test")); });
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void write(const std::function<Status(StoreTransaction&)>& work) {
+    auto txn = store_->begin();
+    ASSERT_TRUE(txn);
+    Status s = work(**txn);
+    ASSERT_TRUE(s.is_ok()) << s.message();
+    ASSERT_TRUE((*txn)->commit().is_ok());
+  }
+  void invoice(std::string id, std::string_view issued, std::string_view due, std::string_view amount) {
+    const Invoice i{std::move(id), "C1", day(issued), day(due), usd(amount), "", ""};
+    write([&](StoreTransaction& t) { return status_of(t.put_invoice(i, "test")); });
+  }
+  void pay(std::string id, std::string_view on, std::string_view amount) {
+    const Payment p{std::move(id), "C1", day(on), usd(amount), "", "", ""};
+    write([&](StoreTransaction& t) { return status_of(t.put_payment(p, "test")); });
+  }
+
+  // Runs every day from `from` through `to` except the days in `skip`, calling `before` first on
+  // each day (payments arrive, calls are logged), and returns what happened, one line each:
+  // "2026-02-03 reminder email", "2026-03-22 skipped notice", "2026-03-24 promise.broken".
+  std::vector<std::string> walk(std::string_view from, std::string_view to,
+                                const std::function<void(Date)>& before = {}, const std::set<std::string>& skip = {}) {
+    std::vector<std::string> lines;
+    for (Date d = day(from); d <= day(to); d = d.plus_days(1)) {
+      if (before) before(d);
+      if (skip.count(d.to_string())) continue;
+      auto report = run_day(*store_, default_plan_set(), d);
+      EXPECT_TRUE(report) << report.status().message();
+      if (!report) break;
+      for (const CustomerDay& c : report->customers) {
+        for (const PlannerEvent& e : c.plan.events) {
+          if (e.kind != PlannerEventKind::kEpisodeOpened && e.kind != PlannerEventKind::kHoldEnded) {
+            lines.push_back(d.to_string() + " " + std::string(to_string(e.kind)));
+          }
+        }
+        for (const SkippedStep& s : c.plan.skipped) lines.push_back(d.to_string() + " skipped " + s.step);
+        if (c.plan.action) {
+          std::string line = d.to_string() + " " + c.plan.action->step;
+          for (Channel ch : c.plan.action->channels) line += " " + std::string(to_string(ch));
+          lines.push_back(line);
+        }
+      }
+    }
+    return lines;
+  }
+
+  using Lines = std::vector<std::string>;
+
+  FixedClock clock_;
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+};
+
+// The invoice of every scenario: 1,000.00 issued 2026-01-01, due 2026-01-31; the walk starts the
+// day after (1 day past due) and lasts 120 days.
+constexpr std::string_view kFirst = "2026-02-01";
+constexpr std::string_view kLast = "2026-05-31";
+
+TEST_F(CollectionScenario, NeverPaysWalksTheWholeLadder) {
+  invoice("INV-1", "2026-01-01", "2026-01-31", "1000.00");
+  EXPECT_EQ(walk(kFirst, kLast), (Lines{
+                                     "2026-02-03 reminder email",             // 3 days past due
+                                     "2026-03-02 notice letter email",        // 30
+                                     "2026-03-09 first-call call",            // notice + 7
+                                     "2026-03-14 second-call call",           // first call + 5
+                                     "2026-04-01 final-demand letter email",  // 60
+                                     "2026-04-08 placement agency",           // final demand + 7
+                                 }));
+  auto placed = store_->actions("C1", "placed");
+  ASSERT_TRUE(placed);
+  ASSERT_EQ(placed->size(), 1u);
+  EXPECT_EQ((*placed)[0].amount, usd("1000.00"));
+  EXPECT_EQ((*placed)[0].agency, "the collection agency");
+  EXPECT_EQ((*placed)[0].reason,
+            "placement: 7 days since final-demand on 2026-04-01; oldest overdue invoice INV-1 is 67 days past due "
+            "(due 2026-01-31); 1 invoice overdue, total 1,000.00 USD");
+}
+
+TEST_F(CollectionScenario, ReasonsNameTheInvoiceTheAgeAndTheTotal) {
+  invoice("INV-1001", "2025-12-01", "2026-01-01", "1000.00");
+  invoice("INV-1002", "2026-01-05", "2026-01-20", "234.50");
+  // The first run finds the customer already 31 days late: the reminder is skipped, the notice goes.
+  auto report = run_day(*store_, default_plan_set(), day("2026-02-01"));
+  ASSERT_TRUE(report);
+  ASSERT_EQ(report->customers.size(), 1u);
+  ASSERT_TRUE(report->customers[0].plan.action);
+  ASSERT_EQ(report->customers[0].plan.skipped.size(), 1u);
+  EXPECT_EQ(report->customers[0].plan.skipped[0].reason,
+            "due on 2026-01-04 but not sent then; skipped so that only notice goes out today");
+  EXPECT_EQ(report->customers[0].plan.action->reason,
+            "notice: oldest overdue invoice INV-1001 is 31 days past due (due 2026-01-01); 2 invoices overdue, total "
+            "1,234.50 USD (due since 2026-01-31)");
+}
+
+TEST_F(CollectionScenario, PaidInFullAtDayTwentyEndsTheEpisode) {
+  invoice("INV-1", "2026-01-01", "2026-01-31", "1000.00");
+  EXPECT_EQ(walk(kFirst, kLast,
+                 [&](Date d) {
+                   if (d == day("2026-02-20")) pay("P1", "2026-02-20", "1000.00");
+                 }),
+            (Lines{"2026-02-03 reminder email", "2026-02-20 episode.closed"}));
+  auto open = store_->actions("C1", "open");
+  EXPECT_TRUE(open->empty());
+}
+
+TEST_F(CollectionScenario, APartialPaymentDelaysTheNextStepButNeverGoesBack) {
+  invoice("INV-1", "2026-01-01", "2026-01-31", "1000.00");
+  EXPECT_EQ(walk(kFirst, kLast,
+                 [&](Date d) {
+                   if (d == day("2026-03-07")) pay("P1", "2026-03-07", "400.00");  // 35 days past due
+                 }),
+            (Lines{
+                "2026-02-03 reminder email",
+                "2026-03-02 notice letter email",
+                "2026-03-14 first-call call",  // payment + 7, not notice + 7
+                "2026-03-19 second-call call",
+                "2026-04-01 final-demand letter email",
+                "2026-04-08 placement agency",
+            }));
+  auto placed = store_->actions("C1", "placed");
+  EXPECT_EQ((*placed)[0].amount, usd("600.00"));
+}
+
+TEST_F(CollectionScenario, APromiseKeptHoldsEscalationAndThePaymentClosesTheEpisode) {
+  invoice("INV-1", "2026-01-01", "2026-01-31", "1000.00");
+  EXPECT_EQ(
+      walk(kFirst, kLast,
+           [&](Date d) {
+             if (d == day("2026-03-05")) {
+               ASSERT_TRUE(record_promise(*store_, "C1", usd("1000.00"), d, day("2026-03-20"), "user clerk").is_ok());
+             }
+             if (d == day("2026-03-18")) pay("P1", "2026-03-18", "1000.00");
+           }),
+      (Lines{"2026-02-03 reminder email", "2026-03-02 notice letter email", "2026-03-18 promise.kept",
+             "2026-03-18 episode.closed"}));
+}
+
+TEST_F(CollectionScenario, ABrokenPromiseEscalatesOnTheNextRun) {
+  invoice("INV-1", "2026-01-01", "2026-01-31", "1000.00");
+  EXPECT_EQ(walk(kFirst, kLast,
+                 [&](Date d) {
+                   if (d == day("2026-03-05")) {
+                     CallLog call{"C1", CallOutcome::kPromise, d, usd("1000.00"), day("2026-03-20"), "", "by Friday"};
+                     ASSERT_TRUE(log_call(*store_, default_plan_set(), call, "user clerk").is_ok());
+                   }
+                 }),
+            (Lines{
+                "2026-02-03 reminder email",
+                "2026-03-02 notice letter email",
+                "2026-03-24 promise.broken",  // 2026-03-20 + 3 days of grace passed
+                "2026-03-24 first-call call",
+                "2026-03-29 second-call call",
+                "2026-04-01 final-demand letter email",
+                "2026-04-08 placement agency",
+            }));
+}
+
+TEST_F(CollectionScenario, APaymentPlanDefaultedOnItsSecondInstalmentResumesTheLadder) {
+  invoice("INV-1", "2026-01-01", "2026-01-31", "1000.00");
+  EXPECT_EQ(walk(kFirst, kLast,
+                 [&](Date d) {
+                   if (d == day("2026-03-05")) {
+                     ASSERT_TRUE(record_payment_plan(*store_, "C1", d,
+                                                     {{day("2026-03-15"), usd("300.00")},
+                                                      {day("2026-04-15"), usd("300.00")},
+                                                      {day("2026-05-15"), usd("400.00")}},
+                                                     "user clerk")
+                                     .is_ok());
+                   }
+                   if (d == day("2026-03-14")) pay("P1", "2026-03-14", "300.00");
+                 }),
+            (Lines{
+                "2026-02-03 reminder email",
+                "2026-03-02 notice letter email",
+                "2026-04-19 payment_plan.defaulted",  // instalment 2 (2026-04-15) + 3 days of grace
+                "2026-04-19 first-call call",
+                "2026-04-24 second-call call",
+                "2026-04-25 final-demand letter email",  // due since 2026-04-24: one step a day
+                "2026-05-02 placement agency",
+            }));
+}
+
+TEST_F(CollectionScenario, ADisputedInvoiceLeavesTheTriggersAndTheAmounts) {
+  invoice("INV-A", "2026-01-01", "2026-01-31", "1000.00");
+  invoice("INV-B", "2026-01-16", "2026-02-15", "500.00");
+  EXPECT_EQ(walk(kFirst, kLast,
+                 [&](Date d) {
+                   if (d == day("2026-02-10")) {
+                     ASSERT_TRUE(open_dispute(*store_, "INV-A", d, "goods damaged", "user clerk").is_ok());
+                   }
+                 }),
+            (Lines{
+                "2026-02-03 reminder email",       // INV-A 3 days past due
+                "2026-02-10 episode.closed",       // INV-A disputed, INV-B not yet due: nothing is overdue
+                "2026-02-18 reminder email",       // a new episode: INV-B 3 days past due
+                "2026-03-17 notice letter email",  // INV-B 30 days past due
+                "2026-03-24 first-call call",
+                "2026-03-29 second-call call",
+                "2026-04-16 final-demand letter email",  // INV-B 60
+                "2026-04-23 placement agency",
+            }));
+  auto placed = store_->actions("C1", "placed");
+  EXPECT_EQ((*placed)[0].amount, usd("500.00"));
+  EXPECT_EQ((*placed)[0].invoices, R"([{"days_past_due":67,"due_date":"2026-02-15","id":"INV-B","open":"500.00"}])");
+}
+
+TEST_F(CollectionScenario, TheLargeTierEscalatesSooner) {
+  invoice("INV-1", "2026-01-01", "2026-01-31", "12000.00");
+  EXPECT_EQ(walk(kFirst, kLast), (Lines{
+                                     "2026-02-03 reminder email",
+                                     "2026-02-15 first-call call",  // 15 days past due
+                                     "2026-02-20 second-call call", "2026-03-02 notice letter email",
+                                     "2026-03-17 final-demand letter email",  // 45
+                                     "2026-03-24 placement agency",           // 52
+                                 }));
+}
+
+TEST_F(CollectionScenario, AfterAFortyDayOutageOnlyTheMostAdvancedStepGoesOut) {
+  invoice("INV-1", "2026-01-01", "2026-01-31", "1000.00");
+  std::set<std::string> outage;
+  for (Date d = day("2026-02-11"); d <= day("2026-03-22"); d = d.plus_days(1)) outage.insert(d.to_string());
+  EXPECT_EQ(walk(kFirst, kLast, {}, outage), (Lines{
+                                                 "2026-02-03 reminder email",
+                                                 "2026-03-23 skipped notice",
+                                                 "2026-03-23 skipped first-call",
+                                                 "2026-03-23 second-call call",
+                                                 "2026-04-01 final-demand letter email",
+                                                 "2026-04-08 placement agency",
+                                             }));
+  auto skipped = store_->actions("C1", "skipped");
+  ASSERT_EQ(skipped->size(), 2u);
+  EXPECT_EQ((*skipped)[0].reason,
+            "due on 2026-03-02 but not sent then; skipped so that only second-call goes out today");
+}
+
+TEST_F(CollectionScenario, HardshipPausesThenContinuesOnTheSofterTrack) {
+  invoice("INV-1", "2026-01-01", "2026-01-31", "1000.00");
+  const Lines lines = walk(kFirst, kLast, [&](Date d) {
+    if (d == day("2026-03-10")) {
+      CallLog call{"C1", CallOutcome::kHardship, d, std::nullopt, std::nullopt, "", "lost his job"};
+      ASSERT_TRUE(log_call(*store_, default_plan_set(), call, "user clerk").is_ok());
+    }
+  });
+  EXPECT_EQ(lines, (Lines{
+                       "2026-02-03 reminder email",
+                       "2026-03-02 notice letter email",
+                       "2026-03-09 first-call call",
+                       "2026-04-09 check-in email",  // the 30-day pause covers 2026-03-10 .. 2026-04-08
+                       "2026-04-30 statement letter email",
+                       "2026-05-14 call call",
+                       "2026-05-28 second-call call",
+                   }));
+}
+
+TEST_F(CollectionScenario, StopFlagsAndHoldsStopContactUntilCleared) {
+  invoice("INV-1", "2026-01-01", "2026-01-31", "1000.00");
+  const Lines lines = walk(kFirst, "2026-03-31", [&](Date d) {
+    if (d == day("2026-02-02")) {
+      ASSERT_TRUE(set_flag(*store_, "C1", StopFlag::kBankruptcy, d, "chapter 7", "user clerk").is_ok());
+    }
+    if (d == day("2026-03-01")) {
+      ASSERT_TRUE(clear_flag(*store_, "C1", StopFlag::kBankruptcy, d, "user clerk").is_ok());
+    }
+    if (d == day("2026-03-05")) {
+      ASSERT_TRUE(
+          add_hold(*store_, default_plan_set(), "C1", d, day("2026-03-20"), false, "owner travelling", "user clerk")
+              .is_ok());
+    }
+  });
+  EXPECT_EQ(lines, (Lines{
+                       "2026-03-01 reminder email",  // the only step due when the flag is cleared
+                       "2026-03-02 notice letter email",
+                       // The hold covered 2026-03-05 .. 2026-03-20, when both calls fell due: only the
+                       // more advanced one goes out.
+                       "2026-03-21 skipped first-call",
+                       "2026-03-21 second-call call",
+                   }));
+  auto report = run_day(*store_, default_plan_set(), day("2026-04-01"));
+  ASSERT_TRUE(report);
+}
+
+TEST_F(CollectionScenario, TheSameDayTwiceAddsNothing) {
+  invoice("INV-1", "2026-01-01", "2026-01-31", "1000.00");
+  auto first = run_day(*store_, default_plan_set(), day("2026-03-02"));
+  ASSERT_TRUE(first);
+  EXPECT_FALSE(first->already_run);
+  EXPECT_EQ(first->actions, 2u);  // the notice by letter and email; the reminder is skipped
+  auto head = store_->journal_head();
+  auto second = run_day(*store_, default_plan_set(), day("2026-03-02"));
+  ASSERT_TRUE(second);
+  EXPECT_TRUE(second->already_run);
+  EXPECT_EQ(second->actions, 0u);
+  EXPECT_EQ(store_->journal_head()->seq, head->seq);
+  EXPECT_EQ(store_->actions("C1", "")->size(), 3u);
+  auto earlier = run_day(*store_, default_plan_set(), day("2026-03-01"));
+  ASSERT_FALSE(earlier);
+  EXPECT_EQ(earlier.status().message(),
+            "the day 2026-03-01 cannot be run after 2026-03-02 was: runs go forward in time");
+}
+
+TEST_F(CollectionScenario, TheForecastWritesNothing) {
+  invoice("INV-1", "2026-01-01", "2026-01-31", "1000.00");
+  auto days = forecast(*store_, default_plan_set(), day("2026-02-01"), 40);
+  ASSERT_TRUE(days);
+  ASSERT_EQ(days->size(), 40u);
+  EXPECT_EQ((*days)[2].customers.at(0).plan.action->step, "reminder");
+  EXPECT_EQ((*days)[29].customers.at(0).plan.action->step, "notice");
+  EXPECT_EQ((*days)[36].customers.at(0).plan.action->step, "first-call");
+  EXPECT_TRUE(store_->actions("", "")->empty());
+  EXPECT_FALSE(*store_->last_run());
+}
+
+TEST_F(CollectionScenario, TheWorklistRanksOpenCallsByExpectedValue) {
+  invoice("INV-1", "2026-01-01", "2026-01-31", "1000.00");
+  walk(kFirst, "2026-03-09");
+  auto items = worklist(*store_, day("2026-03-09"), *Timestamp::parse("2026-03-09T15:30:00Z"));
+  ASSERT_TRUE(items);
+  ASSERT_EQ(items->size(), 1u);
+  const WorkItem& w = (*items)[0];
+  EXPECT_EQ(w.task.step, "first-call");
+  EXPECT_EQ(w.days_past_due, 37);
+  EXPECT_EQ(w.overdue, usd("1000.00"));
+  EXPECT_EQ(w.expected, usd("876.70"));                    // 100% - 30% x 37/90 = 87.67%
+  EXPECT_EQ(w.local_time, "10:30 Mon (America/Chicago)");  // daylight saving time began 2026-03-08
+  ASSERT_EQ(w.phones.size(), 1u);
+  EXPECT_EQ(w.history, (std::vector<std::string>{"2026-03-02 notice (letter)", "2026-03-02 notice (email)",
+                                                 "2026-02-03 reminder (email)"}));
+  CallLog call{"C1", CallOutcome::kNoAnswer, day("2026-03-09"), std::nullopt, std::nullopt, "", ""};
+  ASSERT_TRUE(log_call(*store_, default_plan_set(), call, "user clerk").is_ok());
+  EXPECT_TRUE(worklist(*store_, day("2026-03-09"), clock_.now())->empty());
+}
+
+TEST(CollectabilityTest, FollowsThePriors) {
+  EXPECT_EQ(collectable_minor_units(100000, 0), 100000);
+  EXPECT_EQ(collectable_minor_units(100000, 90), 70000);
+  EXPECT_EQ(collectable_minor_units(100000, 180), 50000);
+  EXPECT_EQ(collectable_minor_units(100000, 365), 25000);
+  EXPECT_EQ(collectable_minor_units(100000, 730), 10000);
+  EXPECT_EQ(collectable_minor_units(100000, 1000), 5000);
+  EXPECT_EQ(collectable_minor_units(100000, 45), 85000);
+}
+
+}  // namespace
+}  // namespace squeaky

@@ -1,0 +1,455 @@
+#include "app/import.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "store/record_fields.h"
+#include "store/sqlite_store.h"
+
+namespace squeaky {
+namespace {
+
+class FixedClock final : public Clock {
+ public:
+  Timestamp now() const override { return *Timestamp::parse("2026-04-01T09:00:00Z"); }
+};
+
+constexpr const char* kCustomers =
+    "id,name,kind,email,phone,country,region,timezone,currency,credit_limit\n"
+    "C1,Acme Roofing LLC,business,ap@acme.example,+1 512 555 0100,US,TX,America/Chicago,USD,5000.00\n"
+    "C2,Müller GmbH,business,buchhaltung@mueller.example,,DE,,Europe/Berlin,EUR,\n"
+    "C3,Sakura Trading KK,business,keiri@sakura.example,,JP,,Asia/Tokyo,JPY,\n";
+
+constexpr const char* kInvoiceHeader = "id,customer_id,issue_date,due_date,amount,currency\n";
+constexpr const char* kInvoices =
+    "id,customer_id,issue_date,due_date,amount,currency\n"
+    "INV-1,C1,2026-01-01,2026-01-31,100.00,USD\n"
+    "INV-2,C1,2026-02-01,2026-02-28,250.00,USD\n"
+    "E-1,C2,2026-01-01,2026-01-31,200.00,EUR\n";
+
+// Everything the ledger holds, as the journal would show it: equal dumps mean nothing changed.
+std::string ledger_dump(Store& store) {
+  std::string out;
+  Status s = store.for_each_customer_ledger([&out](const CustomerLedger& ledger) {
+    out += created_payload(record_fields(ledger.customer)) + "\n";
+    for (const Invoice& i : ledger.invoices) out += created_payload(record_fields(i)) + "\n";
+    for (const Payment& p : ledger.payments) out += created_payload(record_fields(p)) + "\n";
+    for (const Credit& c : ledger.credits) out += created_payload(record_fields(c)) + "\n";
+    return Status::ok();
+  });
+  EXPECT_TRUE(s.is_ok()) << s.message();
+  return out;
+}
+
+std::vector<JournalEntry> journal(Store& store) {
+  std::vector<JournalEntry> entries;
+  Status s = store.for_each_journal_entry([&entries](const JournalEntry& e) {
+    entries.push_back(e);
+    return Status::ok();
+  });
+  EXPECT_TRUE(s.is_ok()) << s.message();
+  return entries;
+}
+
+class ImportTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* base = std::getenv("SQUEAKY_TEST_TMP");
+    dir_ = std::filesystem::path(base ? base : "/tmp") /
+           ("import_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto store = open_sqlite_store((dir_ / "squeaky.db").string(), clock_, OpenMode::kCreateIfMissing);
+    ASSERT_TRUE(store) << store.status().message();
+    store_ = std::move(*store);
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  // Writes `contents` to dir_/name and returns the file's path.
+  std::string file(const std::string& name, const std::string& contents) {
+    const std::string path = (dir_ / name).string();
+    std::ofstream(path, std::ios::binary) << contents;
+    return path;
+  }
+
+  ImportReport import(RecordKind kind, const std::string& path, bool dry_run = false) {
+    ImportOptions options;
+    options.dry_run = dry_run;
+    auto report = import_csv(*store_, kind, path, options);
+    EXPECT_TRUE(report) << report.status().message();
+    return report ? *report : ImportReport{};
+  }
+
+  // Imports the three customers and three invoices: journal entries 1..6.
+  void fill() {
+    ImportReport customers = import(RecordKind::kCustomers, file("customers.csv", kCustomers));
+    ASSERT_TRUE(customers.errors.empty()) << customers.errors.front();
+    ImportReport invoices = import(RecordKind::kInvoices, file("invoices.csv", kInvoices));
+    ASSERT_TRUE(invoices.errors.empty()) << invoices.errors.front();
+  }
+
+  JournalHead head() {
+    auto h = store_->journal_head();
+    EXPECT_TRUE(h) << h.status().message();
+    return h ? *h : JournalHead{};
+  }
+
+  FixedClock clock_;
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(ImportTest, NewRowsAreCreatedAndJournaledWithFileAndLine) {
+  const std::string customers = file("customers.csv", kCustomers);
+  ImportReport report = import(RecordKind::kCustomers, customers);
+  EXPECT_EQ(report.rows, 3u);
+  EXPECT_EQ(report.created, 3u);
+  EXPECT_EQ(report.updated, 0u);
+  EXPECT_EQ(report.unchanged, 0u);
+  EXPECT_TRUE(report.written);
+  EXPECT_TRUE(report.errors.empty());
+
+  const std::string invoices = file("invoices.csv", kInvoices);
+  report = import(RecordKind::kInvoices, invoices);
+  EXPECT_EQ(report.created, 3u);
+  EXPECT_TRUE(report.written);
+
+  const std::vector<JournalEntry> entries = journal(*store_);
+  ASSERT_EQ(entries.size(), 6u);
+  EXPECT_EQ(entries[0].seq, 1);
+  EXPECT_EQ(entries[0].actor, "import " + customers + ":2");
+  EXPECT_EQ(entries[0].kind, "customer.created");
+  EXPECT_EQ(entries[4].actor, "import " + invoices + ":3");
+  EXPECT_EQ(entries[4].kind, "invoice.created");
+  EXPECT_EQ(entries[4].payload,
+            R"({"amount":"250.00","currency":"USD","customer_id":"C1","description":"","due_date":"2026-02-28",)"
+            R"("id":"INV-2","issue_date":"2026-02-01","reference":""})");
+  EXPECT_EQ(entries[4].at.to_string(), "2026-04-01T09:00:00Z");
+  EXPECT_EQ(head().seq, 6);
+  EXPECT_EQ(head().hash, entries[5].hash);
+}
+
+TEST_F(ImportTest, ImportingTheSameFilesAgainChangesNothing) {
+  fill();
+  const JournalHead before = head();
+  const std::string dump = ledger_dump(*store_);
+
+  ImportReport customers = import(RecordKind::kCustomers, file("customers.csv", kCustomers));
+  EXPECT_EQ(customers.created, 0u);
+  EXPECT_EQ(customers.updated, 0u);
+  EXPECT_EQ(customers.unchanged, 3u);
+  ImportReport invoices = import(RecordKind::kInvoices, file("invoices.csv", kInvoices));
+  EXPECT_EQ(invoices.rows, 3u);
+  EXPECT_EQ(invoices.created, 0u);
+  EXPECT_EQ(invoices.updated, 0u);
+  EXPECT_EQ(invoices.unchanged, 3u);
+  EXPECT_TRUE(invoices.errors.empty());
+
+  EXPECT_EQ(head().seq, before.seq);
+  EXPECT_EQ(head().hash, before.hash);
+  EXPECT_EQ(ledger_dump(*store_), dump);
+}
+
+TEST_F(ImportTest, AChangedRowIsUpdatedAndJournaledWithOldAndNewValues) {
+  fill();
+  const std::string path = file("invoices-april.csv", std::string(kInvoiceHeader) +
+                                                          "INV-1,C1,2026-01-01,2026-01-31,100.00,USD\n"
+                                                          "INV-2,C1,2026-02-01,2026-02-28,275.00,USD\n"
+                                                          "E-1,C2,2026-01-01,2026-01-31,200.00,EUR\n");
+  ImportReport report = import(RecordKind::kInvoices, path);
+  EXPECT_EQ(report.created, 0u);
+  EXPECT_EQ(report.updated, 1u);
+  EXPECT_EQ(report.unchanged, 2u);
+  EXPECT_TRUE(report.written);
+
+  const std::vector<JournalEntry> entries = journal(*store_);
+  ASSERT_EQ(entries.size(), 7u);
+  const JournalEntry& update = entries.back();
+  EXPECT_EQ(update.seq, 7);
+  EXPECT_EQ(update.actor, "import " + path + ":3");
+  EXPECT_EQ(update.kind, "invoice.updated");
+  EXPECT_EQ(update.payload, R"({"changes":{"amount":["250.00","275.00"]},"id":"INV-2"})");
+  EXPECT_EQ(update.prev_hash, entries[5].hash);
+  EXPECT_EQ(journal_entry_hash(update), update.hash);
+
+  auto ledger = store_->customer_ledger("C1");
+  ASSERT_TRUE(ledger && *ledger);
+  for (const Invoice& i : (*ledger)->invoices) {
+    if (i.id == "INV-2") {
+      EXPECT_EQ(i.amount.to_string(), "275.00");
+    }
+  }
+
+  // The same file again: nothing more.
+  report = import(RecordKind::kInvoices, path);
+  EXPECT_EQ(report.created, 0u);
+  EXPECT_EQ(report.updated, 0u);
+  EXPECT_EQ(head().seq, 7);
+}
+
+TEST_F(ImportTest, SeveralChangedFieldsAreNamedInOneEntry) {
+  fill();
+  const std::string path = file("customers-april.csv",
+                                "id,name,kind,email,phone,country,region,timezone,currency,credit_limit\n"
+                                "C1,Acme Roofing LLC,business,ar@acme.example;ap@acme.example,+1 512 555 0100,US,TX,"
+                                "America/Chicago,USD,7500.00\n");
+  ImportReport report = import(RecordKind::kCustomers, path);
+  EXPECT_EQ(report.updated, 1u);
+  const std::vector<JournalEntry> entries = journal(*store_);
+  ASSERT_EQ(entries.size(), 7u);
+  EXPECT_EQ(entries.back().kind, "customer.updated");
+  EXPECT_EQ(entries.back().actor, "import " + path + ":2");
+  EXPECT_EQ(entries.back().payload, R"({"changes":{"credit_limit":["5000.00","7500.00"],)"
+                                    R"("email":["ap@acme.example","ar@acme.example;ap@acme.example"]},"id":"C1"})");
+}
+
+TEST_F(ImportTest, ARejectedFileChangesNothingAndListsEveryBadRowInLineOrder) {
+  fill();
+  const JournalHead before = head();
+  const std::string dump = ledger_dump(*store_);
+  // A new invoice (line 2) and a changed one (line 3) are good; the rest are not.
+  const std::string path = file("several.csv", std::string(kInvoiceHeader) +
+                                                   "INV-3,C1,2026-03-01,2026-03-31,30.00,USD\n"
+                                                   "INV-2,C1,2026-02-01,2026-02-28,275.00,USD\n"
+                                                   "INV-4,C1,2026-02-30,2026-03-31,40.00,USD\n"
+                                                   "INV-5,C999,2026-03-01,2026-03-31,50.00,USD\n"
+                                                   "INV-3,C1,2026-03-01,2026-03-31,30.00,USD\n"
+                                                   "INV-6,C1,2026/03/01,2026-03-31,1e3,usd\n"
+                                                   "INV-7,C2,2026-03-01,2026-03-31,70.00,USD\n"
+                                                   "INV-8,C1,2026-03-01,2026-03-31,-8.00,USD\n");
+  ImportReport report = import(RecordKind::kInvoices, path);
+  const std::vector<std::string> expected = {
+      path + ":4: column 'issue_date': '2026-02-30' is not a date",
+      path + ":5: column 'customer_id': 'C999' is not a known customer (import it with the customers first)",
+      path + ":6: column 'id': 'INV-3' appears again (first on line 2)",
+      path + ":7: column 'issue_date': '2026/03/01' is not a date (write YYYY-MM-DD)",
+      path + ":7: column 'currency': 'usd' is not an ISO 4217 currency code",
+      path + ":8: column 'currency': 'USD' differs from customer C2's currency EUR",
+      path + ":9: column 'amount': '-8.00' is negative",
+  };
+  EXPECT_EQ(report.errors, expected);
+  EXPECT_EQ(report.rows, 8u);
+  EXPECT_EQ(report.created, 0u);
+  EXPECT_EQ(report.updated, 0u);
+  EXPECT_EQ(report.unchanged, 0u);
+  EXPECT_FALSE(report.written);
+
+  EXPECT_EQ(head().seq, before.seq);
+  EXPECT_EQ(head().hash, before.hash);
+  EXPECT_EQ(journal(*store_).size(), 6u);
+  EXPECT_EQ(ledger_dump(*store_), dump);
+}
+
+TEST_F(ImportTest, DryRunChecksEverythingAndWritesNothing) {
+  fill();
+  const JournalHead before = head();
+  const std::string dump = ledger_dump(*store_);
+  const std::string path = file("good.csv", std::string(kInvoiceHeader) +
+                                                "INV-3,C1,2026-03-01,2026-03-31,30.00,USD\n"
+                                                "INV-2,C1,2026-02-01,2026-02-28,275.00,USD\n"
+                                                "INV-1,C1,2026-01-01,2026-01-31,100.00,USD\n");
+  ImportReport report = import(RecordKind::kInvoices, path, /*dry_run=*/true);
+  EXPECT_TRUE(report.errors.empty());
+  EXPECT_EQ(report.created, 1u);
+  EXPECT_EQ(report.updated, 1u);
+  EXPECT_EQ(report.unchanged, 1u);
+  EXPECT_FALSE(report.written);
+  EXPECT_EQ(head().seq, before.seq);
+  EXPECT_EQ(head().hash, before.hash);
+  EXPECT_EQ(ledger_dump(*store_), dump);
+
+  const std::string bad = file("bad.csv", std::string(kInvoiceHeader) + "INV-3,C1,2026-03-01,2026-03-31,0,USD\n");
+  report = import(RecordKind::kInvoices, bad, /*dry_run=*/true);
+  EXPECT_EQ(report.errors, std::vector<std::string>{bad + ":2: column 'amount': '0' is zero; an amount must be "
+                                                          "more than zero"});
+  EXPECT_FALSE(report.written);
+  EXPECT_EQ(head().seq, before.seq);
+
+  report = import(RecordKind::kInvoices, path);
+  EXPECT_EQ(report.created, 1u);
+  EXPECT_EQ(report.updated, 1u);
+  EXPECT_TRUE(report.written);
+  EXPECT_EQ(head().seq, before.seq + 2);
+}
+
+TEST_F(ImportTest, LinesAreThePhysicalLinesOfTheFile) {
+  fill();
+  // A byte order mark, CRLF line endings, a quoted field over three lines and a blank line.
+  const std::string path = file("quoted.csv",
+                                "\xEF\xBB\xBFid,customer_id,issue_date,due_date,amount,currency,description\r\n"
+                                "INV-3,C1,2026-03-01,2026-03-31,30.00,USD,\"Rye bread, \"\"fresh\"\"\"\r\n"
+                                "INV-4,C1,2026-03-01,2026-03-31,40.00,USD,\"one\r\ntwo\r\nthree\"\r\n"
+                                "\r\n"
+                                "INV-5,C1,2026-03-01,2026-02-28,50.00,USD,\r\n"
+                                "\"INV-4\",C1,2026-03-01,2026-03-31,40.00,USD,\r\n");
+  ImportReport report = import(RecordKind::kInvoices, path);
+  const std::vector<std::string> expected = {
+      path + ":7: column 'due_date': '2026-02-28' is before issue_date 2026-03-01",
+      path + ":8: column 'id': 'INV-4' appears again (first on line 3)",
+  };
+  EXPECT_EQ(report.errors, expected);
+
+  // Without the bad rows the same text is imported, quotes and line breaks intact.
+  const std::string good = file("quoted-good.csv",
+                                "\xEF\xBB\xBFid,customer_id,issue_date,due_date,amount,currency,description\r\n"
+                                "INV-3,C1,2026-03-01,2026-03-31,30.00,USD,\"Rye bread, \"\"fresh\"\"\"\r\n"
+                                "INV-4,C1,2026-03-01,2026-03-31,40.00,USD,\"one\r\ntwo\r\nthree\"\r\n");
+  report = import(RecordKind::kInvoices, good);
+  EXPECT_EQ(report.created, 2u);
+  auto ledger = store_->customer_ledger("C1");
+  ASSERT_TRUE(ledger && *ledger);
+  std::vector<std::string> descriptions;
+  for (const Invoice& i : (*ledger)->invoices) descriptions.push_back(i.id + "=" + i.description);
+  EXPECT_EQ(descriptions,
+            (std::vector<std::string>{"INV-1=", "INV-2=", "INV-3=Rye bread, \"fresh\"", "INV-4=one\r\ntwo\r\nthree"}));
+}
+
+TEST_F(ImportTest, BadRowsBeforeBrokenQuotingAreStillListed) {
+  fill();
+  const JournalHead before = head();
+  const std::string path = file("broken.csv", std::string(kInvoiceHeader) +
+                                                  "INV-3,C1,2026-03-01,2026-03-31,30.00,USD\n"
+                                                  "INV-4,C1,2026-03-01,2026-02-31,40.00,USD\n"
+                                                  "INV-5,C1,2026-03-01,2026-03-31,\"50.00,USD\n"
+                                                  "INV-6,C1,2026-03-01,2026-03-31,60.00,USD\n");
+  ImportReport report = import(RecordKind::kInvoices, path);
+  const std::vector<std::string> expected = {
+      path + ":3: column 'due_date': '2026-02-31' is not a date",
+      path + ":4: unterminated quoted field",
+  };
+  EXPECT_EQ(report.errors, expected);
+  EXPECT_EQ(report.created, 0u);  // INV-3 was good, but nothing is written
+  EXPECT_FALSE(report.written);
+  EXPECT_EQ(head().seq, before.seq);
+  EXPECT_EQ(head().hash, before.hash);
+}
+
+TEST_F(ImportTest, AFileThatCannotBeReadIsAnError) {
+  auto report = import_csv(*store_, RecordKind::kInvoices, (dir_ / "missing.csv").string(), {});
+  ASSERT_FALSE(report);
+  EXPECT_EQ(report.status().code(), ErrorCode::kIOError);
+  EXPECT_EQ(report.status().message(),
+            "cannot read " + (dir_ / "missing.csv").string() + ": No such file or directory");
+}
+
+// One importer error: a file of `kind` whose line 3 (after a good line 2) is bad.
+struct BadFile {
+  const char* name;
+  RecordKind kind;
+  std::string contents;
+  const char* error;  // what follows "FILE"
+};
+
+void PrintTo(const BadFile& bad, std::ostream* os) { *os << bad.name; }
+
+class ImportErrorTest : public ImportTest, public ::testing::WithParamInterface<BadFile> {};
+
+TEST_P(ImportErrorTest, IsReportedExactlyAndChangesNothing) {
+  fill();
+  const JournalHead before = head();
+  const std::string dump = ledger_dump(*store_);
+  const BadFile& bad = GetParam();
+  const std::string path = file(std::string(bad.name) + ".csv", bad.contents);
+  ImportReport report = import(bad.kind, path);
+  EXPECT_EQ(report.errors, std::vector<std::string>{path + bad.error});
+  EXPECT_EQ(report.created, 0u);
+  EXPECT_EQ(report.updated, 0u);
+  EXPECT_FALSE(report.written);
+  EXPECT_EQ(head().seq, before.seq);
+  EXPECT_EQ(head().hash, before.hash);
+  EXPECT_EQ(ledger_dump(*store_), dump);
+}
+
+// Good first rows, after which each bad file below puts its bad row on line 3.
+const std::string kGoodInvoice =
+    "id,customer_id,issue_date,due_date,amount,currency\nINV-9,C1,2026-03-01,2026-03-31,9.00,USD\n";
+const std::string kGoodCustomer =
+    "id,name,kind,email,phone,country,region,timezone,currency,credit_limit\n"
+    "C4,Birch Dental PC,business,office@birch.example,,US,NY,America/New_York,USD,\n";
+const std::string kGoodPayment = "id,customer_id,date,amount,currency,invoice_id\nP-1,C1,2026-03-05,50.00,USD,INV-1\n";
+
+INSTANTIATE_TEST_SUITE_P(
+    EveryImporterError, ImportErrorTest,
+    ::testing::Values(
+        BadFile{"not_a_date", RecordKind::kInvoices, kGoodInvoice + "INV-10,C1,2026-02-30,2026-03-31,10.00,USD\n",
+                ":3: column 'issue_date': '2026-02-30' is not a date"},
+        BadFile{"unknown_customer", RecordKind::kInvoices,
+                kGoodInvoice + "INV-10,C999,2026-03-01,2026-03-31,10.00,USD\n",
+                ":3: column 'customer_id': 'C999' is not a known customer (import it with the customers first)"},
+        BadFile{"duplicate_id", RecordKind::kInvoices, kGoodInvoice + "INV-9,C1,2026-03-02,2026-04-01,9.50,USD\n",
+                ":3: column 'id': 'INV-9' appears again (first on line 2)"},
+        BadFile{"currency_mismatch", RecordKind::kInvoices,
+                kGoodInvoice + "INV-10,C1,2026-03-01,2026-03-31,10.00,EUR\n",
+                ":3: column 'currency': 'EUR' differs from customer C1's currency USD"},
+        BadFile{"negative", RecordKind::kInvoices, kGoodInvoice + "INV-10,C1,2026-03-01,2026-03-31,-10.00,USD\n",
+                ":3: column 'amount': '-10.00' is negative"},
+        BadFile{"zero", RecordKind::kInvoices, kGoodInvoice + "INV-10,C1,2026-03-01,2026-03-31,0.00,USD\n",
+                ":3: column 'amount': '0.00' is zero; an amount must be more than zero"},
+        BadFile{"due_before_issue", RecordKind::kInvoices, kGoodInvoice + "INV-10,C1,2026-03-31,2026-03-01,10.00,USD\n",
+                ":3: column 'due_date': '2026-03-01' is before issue_date 2026-03-31"},
+        BadFile{"bad_currency", RecordKind::kInvoices, kGoodInvoice + "INV-10,C1,2026-03-01,2026-03-31,10.00,XYZ\n",
+                ":3: column 'currency': 'XYZ' is not an ISO 4217 currency code"},
+        BadFile{"three_decimals", RecordKind::kInvoices, kGoodInvoice + "INV-10,C1,2026-03-01,2026-03-31,12.345,USD\n",
+                ":3: column 'amount': '12.345' has 3 decimal places; USD allows 2"},
+        BadFile{"yen_decimals", RecordKind::kInvoices, kGoodInvoice + "J-10,C3,2026-03-01,2026-03-31,1500.5,JPY\n",
+                ":3: column 'amount': '1500.5' has 1 decimal place; JPY allows 0"},
+        BadFile{"exponent", RecordKind::kInvoices, kGoodInvoice + "INV-10,C1,2026-03-01,2026-03-31,1e3,USD\n",
+                ":3: column 'amount': '1e3' is not an amount (write digits with an optional '-' and '.', as 1234.50)"},
+        BadFile{"nan", RecordKind::kInvoices, kGoodInvoice + "INV-10,C1,2026-03-01,2026-03-31,NaN,USD\n",
+                ":3: column 'amount': 'NaN' is not an amount (write digits with an optional '-' and '.', as 1234.50)"},
+        BadFile{"thousands", RecordKind::kInvoices, kGoodInvoice + "INV-10,C1,2026-03-01,2026-03-31,\"1,234.50\",USD\n",
+                ":3: column 'amount': '1,234.50' is not an amount (write digits with an optional '-' and '.', as "
+                "1234.50)"},
+        BadFile{"too_large", RecordKind::kInvoices,
+                kGoodInvoice + "INV-10,C1,2026-03-01,2026-03-31,92233720368547758.08,USD\n",
+                ":3: column 'amount': '92233720368547758.08' is too large an amount"},
+        BadFile{"empty_amount", RecordKind::kInvoices, kGoodInvoice + "INV-10,C1,2026-03-01,2026-03-31,,USD\n",
+                ":3: column 'amount' is empty"},
+        BadFile{"field_count", RecordKind::kInvoices, kGoodInvoice + "INV-10,C1,2026-03-01,2026-03-31,10.00\n",
+                ":3: has 5 fields; the header has 6"},
+        BadFile{"unterminated_quote", RecordKind::kInvoices,
+                kGoodInvoice + "INV-10,C1,2026-03-01,2026-03-31,\"10.00,USD\n", ":3: unterminated quoted field"},
+        BadFile{"text_after_quote", RecordKind::kInvoices,
+                kGoodInvoice + "INV-10,C1,2026-03-01,2026-03-31,\"10\".00,USD\n",
+                ":3: unexpected text after a closing quote"},
+        BadFile{"not_utf8", RecordKind::kInvoices,
+                "id,customer_id,issue_date,due_date,amount,currency,description\n"
+                "INV-9,C1,2026-03-01,2026-03-31,9.00,USD,ok\n"
+                "INV-10,C1,2026-03-01,2026-03-31,10.00,USD,Caf\xE9\n",
+                ":3: byte 0xE9 at column 46 is not UTF-8 (save the file as UTF-8)"},
+        BadFile{"missing_column", RecordKind::kInvoices,
+                "id,customer_id,issue_date,amount,currency\nINV-10,C1,2026-03-01,10.00,USD\n",
+                ":1: missing column 'due_date' (invoices files need: id,customer_id,issue_date,due_date,amount,"
+                "currency)"},
+        BadFile{"empty", RecordKind::kInvoices, "", ": the file is empty; the first line must name the columns"},
+        BadFile{"unknown_kind", RecordKind::kCustomers,
+                kGoodCustomer + "C5,Casa Rossi,household,,,IT,,Europe/Rome,EUR,\n",
+                ":3: column 'kind': 'household' is not business or consumer"},
+        BadFile{"bad_timezone", RecordKind::kCustomers,
+                kGoodCustomer + "C5,Casa Rossi,consumer,,,IT,,Europe/Milan,EUR,\n",
+                ":3: column 'timezone': 'Europe/Milan' is not an IANA time zone (as America/New_York)"},
+        BadFile{"currency_change", RecordKind::kCustomers,
+                kGoodCustomer + "C1,Acme Roofing LLC,business,ap@acme.example,,US,TX,America/Chicago,CAD,\n",
+                ":3: column 'currency': 'CAD' differs from USD, the currency of the customer's invoices and payments; "
+                "a customer's currency cannot change once it has any"},
+        BadFile{"unknown_invoice", RecordKind::kPayments, kGoodPayment + "P-2,C1,2026-03-05,50.00,USD,INV-404\n",
+                ":3: column 'invoice_id': 'INV-404' is not a known invoice"},
+        BadFile{"other_customers_invoice", RecordKind::kPayments, kGoodPayment + "P-2,C2,2026-03-05,50.00,EUR,INV-1\n",
+                ":3: column 'invoice_id': 'INV-1' belongs to customer C1, not C2"},
+        BadFile{"credit_on_other_customers_invoice", RecordKind::kCredits,
+                "id,customer_id,date,amount,currency,reason,invoice_id\n"
+                "CR-1,C1,2026-03-05,10.00,USD,damaged,INV-1\n"
+                "CR-2,C1,2026-03-05,10.00,USD,damaged,E-1\n",
+                ":3: column 'invoice_id': 'E-1' belongs to customer C2, not C1"}),
+    [](const ::testing::TestParamInfo<BadFile>& param) { return std::string(param.param.name); });
+
+}  // namespace
+}  // namespace squeaky

@@ -1,0 +1,92 @@
+// The daily collection run and the work that follows it: run a day, forecast days ahead, the call
+// worklist, and the events people record (calls, promises, payment plans, disputes, holds, flags).
+//
+// run_day() plans every customer for the day (planner/planner.h) and writes everything the plan
+// says (episodes, actions, skipped steps, promises kept or broken, ...) with its journal entries
+// in one transaction, then marks the day as run: a second run for the same day adds nothing, and
+// a run killed part-way leaves nothing behind, so running it again gives exactly the actions of
+// an uninterrupted run. Not thread-safe with respect to `store`.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/date.h"
+#include "core/result.h"
+#include "planner/planner.h"
+#include "policy/plan.h"
+#include "store/store.h"
+
+namespace squeaky {
+
+struct CustomerDay {
+  std::string customer_id;
+  std::string name;
+  DayPlan plan;
+};
+
+struct RunReport {
+  Date as_of;
+  bool already_run = false;            // the day had been run before: nothing was written
+  std::vector<CustomerDay> customers;  // those with an action, a skipped step or an event, by id
+  std::vector<CustomerDay> held;       // overdue customers something held back, by id
+  size_t actions = 0;
+  size_t skipped = 0;
+  size_t events = 0;
+};
+
+// Runs the day. Fails with kConflict when a later day has already been run.
+Result<RunReport> run_day(Store& store, const PlanSet& plans, Date as_of);
+
+// What the next `days` days would bring, starting with `from`, if no money arrived and nobody
+// recorded anything: each day's report, computed without writing.
+Result<std::vector<RunReport>> forecast(Store& store, const PlanSet& plans, Date from, int days);
+
+struct WorkItem {
+  std::string customer_id;
+  std::string name;
+  ActionRecord task;                 // the open call task
+  Money overdue;                     // overdue, undisputed, as of the day
+  int64_t days_past_due = 0;         // of the oldest overdue invoice
+  Money expected;                    // overdue x collectability at that age: the ranking key
+  std::vector<Contact> phones;       // numbers to call (opted-out ones left out)
+  std::string local_time;            // "14:05 Tue (America/Chicago)", or "" when the zone is unknown
+  std::vector<std::string> history;  // the last few actions and calls, newest first
+};
+
+// Open call tasks ranked by expected value, largest first (ties by customer id). `now` gives the
+// debtor's local time.
+Result<std::vector<WorkItem>> worklist(Store& store, Date as_of, Timestamp now);
+
+// What a person records. `actor` is who records it ("user alice").
+struct CallLog {
+  std::string customer_id;
+  CallOutcome outcome = CallOutcome::kNoAnswer;
+  Date on;
+  std::optional<Money> amount;  // promise: required; paid: defaults to the overdue total
+  std::optional<Date> date;     // promise: required; paid: defaults to `on`
+  std::string invoice_id;       // dispute: required
+  std::string note;
+};
+// Logs the call, closes the open call task and records what the outcome implies: a promise
+// (promise, paid), a dispute, or a hardship pause of the customer's plan's hardship_pause_days.
+Status log_call(Store& store, const PlanSet& plans, const CallLog& call, std::string_view actor);
+
+Status record_promise(Store& store, const std::string& customer_id, Money amount, Date made_on, Date due_on,
+                      std::string_view actor);
+// Replaces an active payment plan, if any (the old one is cancelled).
+Status record_payment_plan(Store& store, const std::string& customer_id, Date agreed_on,
+                           std::vector<Instalment> instalments, std::string_view actor);
+Status open_dispute(Store& store, const std::string& invoice_id, Date on, const std::string& reason,
+                    std::string_view actor);
+Status resolve_dispute(Store& store, const std::string& invoice_id, Date on, const std::string& resolution,
+                       std::string_view actor);
+// A manual hold from `on` through `until`, or (hardship) a pause of the plan's hardship days.
+Status add_hold(Store& store, const PlanSet& plans, const std::string& customer_id, Date on, std::optional<Date> until,
+                bool hardship, const std::string& reason, std::string_view actor);
+Status set_flag(Store& store, const std::string& customer_id, StopFlag flag, Date on, const std::string& note,
+                std::string_view actor);
+Status clear_flag(Store& store, const std::string& customer_id, StopFlag flag, Date on, std::string_view actor);
+
+}  // namespace squeaky
