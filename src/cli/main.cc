@@ -12,6 +12,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "app/collect.h"
+#include "app/demo.h"
 #include "app/generate.h"
 #include "app/import.h"
 #include "app/reports.h"
@@ -190,35 +192,29 @@ int cmd_gen(const Options& o, const Clock& clock) {
 int cmd_demo(const Options& o, const Clock& clock) {
   auto as_of = as_of_date(o, clock);
   if (!as_of) return usage_error(as_of.status());
-  const std::string dir = o.dir.empty() ? "demo" : o.dir;
-  GenerateOptions g;
-  g.customers = 300;
-  g.invoices = 3600;
-  g.seed = 20260101;
-  g.as_of = *as_of;
-  auto counts = generate_ledger_csv(g, dir);
-  if (!counts) return fail(counts.status());
-  // The demo's ledger is rebuilt from its files every time.
-  const std::string db = dir + "/squeaky.db";
-  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
-  auto store = open_sqlite_store(db, clock, OpenMode::kCreateIfMissing);
+  DemoOptions options;
+  options.dir = o.dir.empty() ? "demo" : o.dir;
+  options.as_of = *as_of;
+  std::cout << "squeaky demo: building a small business with " << options.customers << " customers, as of "
+            << as_of->to_string() << ", and running its collection plan over the last " << options.history_days
+            << " days\n\n";
+  auto demo = build_demo(options, default_plan_set(), clock);
+  if (!demo) return fail(demo.status());
+  for (const ImportReport& r : demo->imports) std::cout << "imported " << import_text(r, false);
+  auto store = open_sqlite_store(demo->db, clock, OpenMode::kMustExist);
   if (!store) return fail(store.status());
-  std::cout << "squeaky demo: a small business with " << counts->customers << " customers, as of " << as_of->to_string()
-            << "\n\n";
-  for (RecordKind kind : {RecordKind::kCustomers, RecordKind::kInvoices, RecordKind::kPayments, RecordKind::kCredits}) {
-    const std::string file = dir + "/" + std::string(to_string(kind)) + ".csv";
-    auto report = import_csv(**store, kind, file, {});
-    if (!report) return fail(report.status());
-    if (!report->errors.empty()) {
-      for (const std::string& e : report->errors) std::cerr << e << "\n";
-      return kExitProblems;
-    }
-    std::cout << "imported " << import_text(*report, false);
-  }
   auto summary = aging_summary(**store, *as_of);
   if (!summary) return fail(summary.status());
   std::cout << "\n" << aging_text(*summary, false) << "\n" << largest_overdue_text(*summary, 10);
+  std::cout << "\n" << demo_history_text(*demo);
+  auto calls = worklist(**store, *as_of, clock.now());
+  if (!calls) return fail(calls.status());
+  if (calls->size() > 5) calls->resize(5);
+  std::cout << "\n" << worklist_text(*as_of, *calls);
+  const std::string db = demo->db;
   std::cout << "\nThe ledger is in " << db << ". Try:\n"
+            << "  squeaky --db " << db << " worklist --as-of " << as_of->to_string() << "\n"
+            << "  squeaky --db " << db << " run --dry-run --days 14 --as-of " << as_of->plus_days(1).to_string() << "\n"
             << "  squeaky --db " << db << " aging --as-of " << as_of->to_string() << " --by-customer\n"
             << "  squeaky --db " << db << " customer show C0001 --as-of " << as_of->to_string() << "\n"
             << "  squeaky --db " << db << " verify\n";

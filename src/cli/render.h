@@ -6,6 +6,7 @@
 #include <string>
 
 #include "app/collect.h"
+#include "app/demo.h"
 #include "app/import.h"
 #include "app/reports.h"
 
@@ -30,6 +31,9 @@ std::string forecast_text(const std::vector<RunReport>& days);
 std::string forecast_json(const std::vector<RunReport>& days);
 std::string worklist_text(Date as_of, const std::vector<WorkItem>& items);
 std::string worklist_json(Date as_of, const std::vector<WorkItem>& items);
+
+// What the demo's runs did: steps taken and calls logged.
+std::string demo_history_text(const DemoReport& demo);
 
 std::string largest_overdue_text(const AgingSummary& summary, size_t count);
 

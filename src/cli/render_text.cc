@@ -297,3 +297,18 @@ std::string worklist_text(Date as_of, const std::vector<WorkItem>& items) {
 }
 
 }  // namespace squeaky::cli
+
+namespace squeaky::cli {
+
+std::string demo_history_text(const DemoReport& demo) {
+  std::string out = fmt::format("Collection over the last {} days\n", demo.days_run);
+  std::string steps;
+  for (const auto& [step, n] : demo.steps) steps += fmt::format("{}{} {}", steps.empty() ? "" : ", ", n, step);
+  out += "  steps taken:  " + (steps.empty() ? std::string("none") : steps) + "\n";
+  std::string calls;
+  for (const auto& [outcome, n] : demo.outcomes) calls += fmt::format("{}{} {}", calls.empty() ? "" : ", ", n, outcome);
+  out += "  calls logged: " + (calls.empty() ? std::string("none") : calls) + "\n";
+  return out;
+}
+
+}  // namespace squeaky::cli
