@@ -3,7 +3,7 @@
 #include <filesystem>
 
 #include "app/collect.h"
-#include "store/sqlite_store.h"
+#include "app/database.h"
 
 namespace squeaky {
 namespace {
@@ -75,7 +75,7 @@ Result<DemoReport> build_demo(const DemoOptions& options, const PlanSet& plans, 
   report.generated = *counts;
   report.db = (std::filesystem::path(options.dir) / "squeaky.db").string();
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(report.db + suffix);
-  auto store = open_sqlite_store(report.db, clock, OpenMode::kCreateIfMissing);
+  auto store = open_database(report.db, clock, OpenMode::kCreateIfMissing);
   if (!store) return store.status();
   for (RecordKind kind : {RecordKind::kCustomers, RecordKind::kInvoices, RecordKind::kPayments, RecordKind::kCredits}) {
     const std::string file = (std::filesystem::path(options.dir) / (std::string(to_string(kind)) + ".csv")).string();

@@ -5,7 +5,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "store/sqlite_store.h"
+#include "app/database.h"
 
 namespace squeaky::cli {
 
@@ -56,7 +56,7 @@ Result<Date> as_of_date(const std::string& flag, const Clock& clock) {
 }
 
 Result<std::unique_ptr<Store>> open_store(const std::string& db, const Clock& clock, OpenMode mode) {
-  return open_sqlite_store(db, clock, mode);
+  return open_database(db, clock, mode);
 }
 
 Result<PlanSet> load_plans(const std::string& file) {

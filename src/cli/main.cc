@@ -4,7 +4,6 @@
 // or a file could not be used.
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -13,67 +12,18 @@
 #include <CLI/CLI.hpp>
 
 #include "app/collect.h"
+#include "app/database.h"
 #include "app/demo.h"
 #include "app/generate.h"
 #include "app/import.h"
 #include "app/reports.h"
 #include "collect_commands.h"
+#include "common.h"
 #include "render.h"
-#include "store/sqlite_store.h"
+
 
 namespace squeaky::cli {
 namespace {
-
-constexpr int kExitProblems = 1;
-constexpr int kExitUsage = 2;
-constexpr int kExitNotFound = 3;
-constexpr int kExitStore = 4;
-
-// The system clock, unless SQUEAKY_NOW fixes the time (for reproducible runs and tests).
-class CommandLineClock final : public Clock {
- public:
-  CommandLineClock() {
-    if (const char* fixed = std::getenv("SQUEAKY_NOW"); fixed != nullptr && *fixed != '\0') {
-      auto t = Timestamp::parse(fixed);
-      if (!t) {
-        std::cerr << "squeaky: SQUEAKY_NOW '" << fixed << "' " << t.status().message() << "\n";
-        std::exit(kExitUsage);
-      }
-      fixed_ = *t;
-    }
-  }
-  Timestamp now() const override {
-    if (fixed_) return *fixed_;
-    return Timestamp(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
-  }
-
- private:
-  std::optional<Timestamp> fixed_;
-};
-
-int exit_code(const Status& s) {
-  switch (s.code()) {
-    case ErrorCode::kOk: return 0;
-    case ErrorCode::kInvalidArgument:
-    case ErrorCode::kConflict:
-    case ErrorCode::kOverflow:
-    case ErrorCode::kCorruption: return kExitProblems;
-    case ErrorCode::kNotFound: return kExitNotFound;
-    case ErrorCode::kIOError: return kExitStore;
-  }
-  return kExitStore;
-}
-
-int fail(const Status& s) {
-  std::cerr << "squeaky: " << s.message() << "\n";
-  return exit_code(s);
-}
-
-// A flag's value is wrong: the command line is at fault, not the data (exit 2, as CLI11's own checks).
-int usage_error(const Status& s) {
-  std::cerr << "squeaky: " << s.message() << "\n";
-  return kExitUsage;
-}
 
 struct Options {
   std::string db;
@@ -89,22 +39,10 @@ struct Options {
   GenerateOptions generate;
 };
 
-// The "as of" date: the flag, or today (UTC) from the clock.
-Result<Date> as_of_date(const Options& o, const Clock& clock) {
-  if (o.as_of.empty()) return clock.now().utc_date();
-  auto d = Date::parse(o.as_of);
-  if (!d) return Status::invalid("--as-of '" + o.as_of + "' " + d.status().message());
-  return d;
-}
-
-Result<std::unique_ptr<Store>> open_store(const Options& o, const Clock& clock, OpenMode mode) {
-  return open_sqlite_store(o.db, clock, mode);
-}
-
 int cmd_init(const Options& o, const Clock& clock) {
-  auto store = open_store(o, clock, OpenMode::kCreateIfMissing);
+  auto store = open_store(o.db, clock, OpenMode::kCreateIfMissing);
   if (!store) return fail(store.status());
-  std::cout << "database ready: " << o.db << " (schema version " << sqlite_schema_version() << ")\n";
+  std::cout << "database ready: " << o.db << " (schema version " << database_schema_version() << ")\n";
   return 0;
 }
 
@@ -120,7 +58,7 @@ int cmd_import(const Options& o, const Clock& clock) {
     std::cerr << "squeaky: import: '" << o.kind << "' is not one of customers, invoices, payments, credits\n";
     return kExitUsage;
   }
-  auto store = open_store(o, clock, OpenMode::kCreateIfMissing);
+  auto store = open_store(o.db, clock, OpenMode::kCreateIfMissing);
   if (!store) return fail(store.status());
   ImportOptions options;
   options.dry_run = o.dry_run;
@@ -144,9 +82,9 @@ int cmd_aging(const Options& o, const Clock& clock) {
     std::cerr << "squeaky: aging: choose one of --json and --csv\n";
     return kExitUsage;
   }
-  auto as_of = as_of_date(o, clock);
+  auto as_of = as_of_date(o.as_of, clock);
   if (!as_of) return usage_error(as_of.status());
-  auto store = open_store(o, clock, OpenMode::kMustExist);
+  auto store = open_store(o.db, clock, OpenMode::kMustExist);
   if (!store) return fail(store.status());
   auto summary = aging_summary(**store, *as_of);
   if (!summary) return fail(summary.status());
@@ -157,9 +95,9 @@ int cmd_aging(const Options& o, const Clock& clock) {
 }
 
 int cmd_customer_show(const Options& o, const Clock& clock) {
-  auto as_of = as_of_date(o, clock);
+  auto as_of = as_of_date(o.as_of, clock);
   if (!as_of) return usage_error(as_of.status());
-  auto store = open_store(o, clock, OpenMode::kMustExist);
+  auto store = open_store(o.db, clock, OpenMode::kMustExist);
   if (!store) return fail(store.status());
   auto statement = statement_of_account(**store, o.customer_id, *as_of);
   if (!statement) return fail(statement.status());
@@ -169,7 +107,7 @@ int cmd_customer_show(const Options& o, const Clock& clock) {
 }
 
 int cmd_verify(const Options& o, const Clock& clock) {
-  auto store = open_store(o, clock, OpenMode::kMustExist);
+  auto store = open_store(o.db, clock, OpenMode::kMustExist);
   if (!store) return fail(store.status());
   auto check = check_journal(**store);
   if (!check) return fail(check.status());
@@ -178,7 +116,7 @@ int cmd_verify(const Options& o, const Clock& clock) {
 }
 
 int cmd_gen(const Options& o, const Clock& clock) {
-  auto as_of = as_of_date(o, clock);
+  auto as_of = as_of_date(o.as_of, clock);
   if (!as_of) return usage_error(as_of.status());
   GenerateOptions g = o.generate;
   g.as_of = *as_of;
@@ -190,7 +128,7 @@ int cmd_gen(const Options& o, const Clock& clock) {
 }
 
 int cmd_demo(const Options& o, const Clock& clock) {
-  auto as_of = as_of_date(o, clock);
+  auto as_of = as_of_date(o.as_of, clock);
   if (!as_of) return usage_error(as_of.status());
   DemoOptions options;
   options.dir = o.dir.empty() ? "demo" : o.dir;
@@ -201,7 +139,7 @@ int cmd_demo(const Options& o, const Clock& clock) {
   auto demo = build_demo(options, default_plan_set(), clock);
   if (!demo) return fail(demo.status());
   for (const ImportReport& r : demo->imports) std::cout << "imported " << import_text(r, false);
-  auto store = open_sqlite_store(demo->db, clock, OpenMode::kMustExist);
+  auto store = open_store(demo->db, clock, OpenMode::kMustExist);
   if (!store) return fail(store.status());
   auto summary = aging_summary(**store, *as_of);
   if (!summary) return fail(summary.status());

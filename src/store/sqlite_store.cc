@@ -434,7 +434,7 @@ Status SqliteStore::for_each_customer_ledger(const std::function<Status(const Cu
   // Reads each table once, in storage order, and groups the records by customer: far faster than
   // one indexed query per customer when the whole ledger is wanted.
   std::vector<CustomerLedger> ledgers;
-  std::unordered_map<std::string, size_t> index;
+  std::unordered_map<std::string, size_t, sqlite::StringHash, std::equal_to<>> index;
   {
     Statement q;
     if (Status s = q.prepare(db_, sql("SELECT ", kCustomerColumns, " FROM customers ORDER BY id").c_str());
@@ -458,7 +458,7 @@ Status SqliteStore::for_each_customer_ledger(const std::function<Status(const Cu
     }
     int rc = 0;
     while ((rc = q.step()) == SQLITE_ROW) {
-      auto it = index.find(std::string(q.text(0)));
+      auto it = index.find(q.text(0));
       if (it == index.end()) continue;
       ledgers[it->second].customer.contacts.push_back(
           {parse_contact_channel(q.text(1)).value_or(ContactChannel::kEmail),
@@ -476,7 +476,7 @@ Status SqliteStore::for_each_customer_ledger(const std::function<Status(const Cu
     }
     int rc = 0;
     while ((rc = q.step()) == SQLITE_ROW) {
-      auto it = index.find(std::string(q.text(1)));
+      auto it = index.find(q.text(1));
       if (it != index.end()) (ledgers[it->second].*member).push_back(read(q));
     }
     return rc == SQLITE_DONE ? Status::ok() : error("reading the ledger");

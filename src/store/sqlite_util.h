@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -77,6 +78,12 @@ inline Currency stored_currency(std::string_view code) {
   auto c = Currency::from_code(code);
   return c ? *c : Currency{};
 }
+
+// Lets a map keyed by std::string be searched with a std::string_view, without a copy.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
 
 // Runs SQL without results; the error names what failed.
 inline Status exec(sqlite3* db, const char* statement) {

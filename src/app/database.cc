@@ -1,0 +1,13 @@
+#include "app/database.h"
+
+#include "store/sqlite_store.h"
+
+namespace squeaky {
+
+Result<std::unique_ptr<Store>> open_database(const std::string& location, const Clock& clock, OpenMode mode) {
+  return open_sqlite_store(location, clock, mode);
+}
+
+int database_schema_version() { return sqlite_schema_version(); }
+
+}  // namespace squeaky
