@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <deque>
 #include <unordered_map>
@@ -56,7 +57,12 @@ class Importer {
  public:
   Importer(StoreTransaction& txn, RecordKind kind, ImportReport& report,
            std::unordered_map<std::string, Currency> currencies)
-      : txn_(txn), kind_(kind), report_(report), currencies_(std::move(currencies)) {}
+      : txn_(txn),
+        kind_(kind),
+        report_(report),
+        currencies_(std::move(currencies)),
+        actor_("import " + report.file + ":"),
+        actor_prefix_size_(actor_.size()) {}
 
   Status row(const LedgerCsvHeader& header, const CsvRecord& record) {
     ++report_.rows;
@@ -101,14 +107,24 @@ class Importer {
     return Status::ok();
   }
 
-  void set_file(std::string_view file) { file_ = file; }
+  void set_file(std::string_view file) {
+    file_ = file;
+    first_line_.reserve(file.size() / 64);  // about a row per 64 bytes: rehashing a million ids is not free
+  }
   std::vector<RowError>& row_errors() { return row_errors_; }
 
  private:
   // Once a row is bad the file will be rejected: the rest is only checked, not written.
   bool writing() const { return row_errors_.empty(); }
 
-  std::string actor(size_t line) const { return "import " + report_.file + ":" + std::to_string(line); }
+  // "import FILE:LINE", rebuilt in place for each row; valid until the next call.
+  std::string_view actor(size_t line) {
+    char digits[24];
+    char* end = std::to_chars(digits, digits + sizeof digits, line).ptr;
+    actor_.resize(actor_prefix_size_);
+    actor_.append(digits, end);
+    return actor_;
+  }
 
   Status write(Result<WriteOutcome> outcome) {
     if (!outcome) return outcome.status();
@@ -179,6 +195,8 @@ class Importer {
   std::string_view file_;
   std::deque<std::string> owned_ids_;  // ids that were unescaped out of the file's own bytes
   std::unordered_map<std::string_view, size_t> first_line_;
+  std::string actor_;  // "import FILE:", then the line of the row being written
+  size_t actor_prefix_size_;
   std::vector<RowError> row_errors_;
 };
 

@@ -63,45 +63,4 @@ Result<std::optional<StatementOfAccount>> statement_of_account(Store& store, con
   return std::optional<StatementOfAccount>(std::move(statement));
 }
 
-Result<JournalCheck> check_journal(Store& store) {
-  JournalCheck check;
-  auto recorded_head = store.journal_head();
-  if (!recorded_head) return recorded_head.status();
-  Status s = store.for_each_journal_entry([&](const JournalEntry& e) -> Status {
-    const int64_t expected = check.head.seq + 1;
-    if (e.seq != expected) {
-      check.bad_entry = expected;
-      check.problem = "entry " + std::to_string(expected) + " is missing: the journal goes from entry " +
-                      std::to_string(check.head.seq) + " to entry " + std::to_string(e.seq);
-    } else if (e.prev_hash != check.head.hash) {
-      check.bad_entry = e.seq;
-      check.problem = "entry " + std::to_string(e.seq) + " does not follow entry " + std::to_string(check.head.seq) +
-                      ": its previous-entry hash does not match, so entries before it were removed, reordered or "
-                      "altered";
-    } else if (journal_entry_hash(e) != e.hash) {
-      check.bad_entry = e.seq;
-      check.problem = "entry " + std::to_string(e.seq) + " (" + e.kind + " by " + e.actor +
-                      ") was altered: its contents no longer match its hash";
-    } else {
-      ++check.entries;
-      check.head = {e.seq, e.hash};
-      return Status::ok();
-    }
-    return Status::corruption(check.problem);  // stop at the first problem
-  });
-  if (!s.is_ok() && s.code() != ErrorCode::kCorruption) return s;
-  if (check.problem.empty() && (check.head.seq != recorded_head->seq || check.head.hash != recorded_head->hash)) {
-    check.bad_entry = check.head.seq + 1;
-    check.problem = check.head.seq < recorded_head->seq
-                        ? "the journal ends at entry " + std::to_string(check.head.seq) + " but entry " +
-                              std::to_string(recorded_head->seq) +
-                              " was the last written: entries were removed "
-                              "from the end"
-                        : "the journal's last entry " + std::to_string(check.head.seq) +
-                              " does not match the last entry recorded at commit (" +
-                              std::to_string(recorded_head->seq) + "): the journal or its head was altered";
-  }
-  return check;
-}
-
 }  // namespace squeaky

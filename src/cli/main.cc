@@ -17,6 +17,7 @@
 #include "app/generate.h"
 #include "app/import.h"
 #include "app/reports.h"
+#include "app/verify.h"
 #include "collect_commands.h"
 #include "common.h"
 #include "render.h"
@@ -112,7 +113,7 @@ int cmd_verify(const Options& o, const Clock& clock) {
   auto check = check_journal(**store);
   if (!check) return fail(check.status());
   std::cout << (o.json ? journal_check_json(*check) : journal_check_text(*check));
-  return check->problem.empty() ? 0 : kExitProblems;
+  return check->intact() ? 0 : kExitProblems;
 }
 
 int cmd_gen(const Options& o, const Clock& clock) {

@@ -9,6 +9,7 @@
 #include "app/demo.h"
 #include "app/import.h"
 #include "app/reports.h"
+#include "app/verify.h"
 
 namespace squeaky::cli {
 

@@ -121,11 +121,14 @@ std::string import_json(const ImportReport& r) {
 }
 
 std::string journal_check_json(const JournalCheck& c) {
-  Json j = {
-      {"intact", c.problem.empty()}, {"entries", c.entries}, {"last_seq", c.head.seq}, {"last_hash", c.head.hash}};
+  Json j = {{"intact", c.intact()}, {"entries", c.entries}, {"last_seq", c.head.seq}, {"last_hash", c.head.hash}};
   if (!c.problem.empty()) {
     j["bad_entry"] = c.bad_entry;
     j["problem"] = c.problem;
+  } else {
+    j["records_checked"] = c.records_checked;
+    j["ledger_differences"] = c.ledger_problem_count;
+    j["ledger_problems"] = c.ledger_problems;
   }
   return j.dump() + "\n";
 }

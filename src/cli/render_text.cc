@@ -212,8 +212,19 @@ std::string import_text(const ImportReport& r, bool dry_run) {
 
 std::string journal_check_text(const JournalCheck& c) {
   if (c.problem.empty()) {
-    return fmt::format("journal intact: {} entr{}; last entry {} has hash {}\n", c.entries,
-                       c.entries == 1 ? "y" : "ies", c.head.seq, c.head.hash);
+    std::string out = fmt::format("journal intact: {} entr{}; last entry {} has hash {}\n", c.entries,
+                                  c.entries == 1 ? "y" : "ies", c.head.seq, c.head.hash);
+    if (c.ledger_problem_count == 0) {
+      return out + fmt::format("ledger matches the journal: {} record{} checked\n", c.records_checked,
+                               c.records_checked == 1 ? "" : "s");
+    }
+    out += fmt::format("ledger does NOT match the journal: {} difference{}\n", c.ledger_problem_count,
+                       c.ledger_problem_count == 1 ? "" : "s");
+    for (const std::string& p : c.ledger_problems) out += "  " + p + "\n";
+    if (c.ledger_problem_count > static_cast<int64_t>(c.ledger_problems.size())) {
+      out += fmt::format("  ... and {} more\n", c.ledger_problem_count - static_cast<int64_t>(c.ledger_problems.size()));
+    }
+    return out;
   }
   if (c.entries == 0) return fmt::format("journal NOT intact: {}\nno entry before it checks out\n", c.problem);
   return fmt::format("journal NOT intact: {}\n{} before it check{} out (last good entry {}, hash {})\n", c.problem,

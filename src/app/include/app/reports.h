@@ -1,4 +1,4 @@
-// Reports over the ledger: the aging, a customer's statement of account, and the journal check.
+// Reports over the ledger: the aging and a customer's statement of account.
 //
 // Each takes the "as of" date as an argument and reads the store; none writes. The same ledger and
 // date always give the same report. Not thread-safe with respect to `store`.
@@ -47,15 +47,5 @@ struct StatementOfAccount {
 Result<std::optional<StatementOfAccount>> statement_of_account(Store& store, const std::string& customer_id,
                                                                Date as_of);
 
-struct JournalCheck {
-  int64_t entries = 0;    // entries read
-  JournalHead head;       // the last entry that checked out
-  std::string problem;    // empty when the whole chain is intact
-  int64_t bad_entry = 0;  // the first entry that does not fit, when problem is set
-};
-
-// Walks the whole journal, recomputing every hash, and names the first entry that was altered,
-// removed or reordered.
-Result<JournalCheck> check_journal(Store& store);
 
 }  // namespace squeaky
