@@ -60,6 +60,19 @@ Result<std::optional<StatementOfAccount>> statement_of_account(Store& store, con
   auto row = age(statement.position);
   if (!row) return row.status();
   statement.aging = *row;
+  auto collection = store.collection_state(customer_id);
+  if (!collection) return collection.status();
+  statement.collection = std::move(*collection);
+  auto actions = store.actions(customer_id, "");
+  if (!actions) return actions.status();
+  for (ActionRecord& a : *actions) {
+    if (a.on <= as_of) statement.actions.push_back(std::move(a));
+  }
+  auto calls = store.calls(customer_id);
+  if (!calls) return calls.status();
+  for (CallRecord& c : *calls) {
+    if (c.on <= as_of) statement.calls.push_back(std::move(c));
+  }
   return std::optional<StatementOfAccount>(std::move(statement));
 }
 

@@ -108,6 +108,54 @@ std::string statement_json(const StatementOfAccount& s) {
   j["unapplied"] = p.unapplied.to_string();
   j["balance"] = p.balance.to_string();
   j["aging"] = aging_row(s.aging, p.currency);
+  const CollectionState& st = s.collection;
+  Json collection;
+  collection["episode"] = nullptr;
+  if (st.episode) {
+    collection["episode"] = {{"number", st.episode->number},
+                             {"opened_on", st.episode->opened_on.to_string()},
+                             {"track_plan", st.episode->track_plan},
+                             {"placed", st.episode->placed}};
+  }
+  collection["promises"] = Json::array();
+  for (const PromiseToPay& pr : st.open_promises) {
+    collection["promises"].push_back({{"amount", pr.amount.to_string()},
+                                      {"made_on", pr.made_on.to_string()},
+                                      {"due_on", pr.due_on.to_string()}});
+  }
+  collection["payment_plan"] = nullptr;
+  if (st.payment_plan) {
+    Json instalments = Json::array();
+    for (const Instalment& i : st.payment_plan->instalments) {
+      instalments.push_back({{"due_on", i.due_on.to_string()}, {"amount", i.amount.to_string()}});
+    }
+    collection["payment_plan"] = {{"agreed_on", st.payment_plan->agreed_on.to_string()}, {"instalments", instalments}};
+  }
+  collection["holds"] = Json::array();
+  for (const Hold& h : st.holds) {
+    collection["holds"].push_back({{"kind", to_string(h.kind)},
+                                   {"starts_on", h.starts_on.to_string()},
+                                   {"ends_on", h.ends_on.to_string()},
+                                   {"reason", h.reason}});
+  }
+  collection["flags"] = Json::array();
+  for (const FlagRecord& f : st.flags) {
+    collection["flags"].push_back({{"flag", to_string(f.flag)}, {"set_on", f.set_on.to_string()}, {"note", f.note}});
+  }
+  collection["actions"] = Json::array();
+  for (const ActionRecord& a : s.actions) {
+    collection["actions"].push_back({{"date", a.on.to_string()},
+                                     {"step", a.step},
+                                     {"channel", a.channel},
+                                     {"status", a.status},
+                                     {"reason", a.reason}});
+  }
+  collection["calls"] = Json::array();
+  for (const CallRecord& call : s.calls) {
+    collection["calls"].push_back(
+        {{"date", call.on.to_string()}, {"outcome", to_string(call.outcome)}, {"note", call.note}});
+  }
+  j["collection"] = collection;
   return j.dump() + "\n";
 }
 

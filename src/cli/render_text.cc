@@ -114,6 +114,62 @@ std::string largest_overdue_text(const AgingSummary& summary, size_t count) {
   return out;
 }
 
+// The collection section of a statement: where the customer stands and what was done, by day.
+std::string collection_text(const StatementOfAccount& s) {
+  const CollectionState& st = s.collection;
+  std::vector<std::string> now;
+  if (st.episode) {
+    now.push_back(fmt::format("in collection since {} (episode {}){}{}", st.episode->opened_on.to_string(),
+                              st.episode->number,
+                              st.episode->track_plan.empty() ? "" : ", on the " + st.episode->track_plan + " plan since " +
+                                                                        st.episode->track_since.to_string(),
+                              st.episode->placed ? ", placed with an agency" : ""));
+  }
+  for (const PromiseToPay& p : st.open_promises) {
+    now.push_back(fmt::format("promise to pay {} {} by {} (made {})", p.amount.to_grouped_string(),
+                              p.amount.currency().code(), p.due_on.to_string(), p.made_on.to_string()));
+  }
+  if (st.payment_plan) {
+    std::string instalments;
+    for (const Instalment& i : st.payment_plan->instalments) {
+      instalments += (instalments.empty() ? "" : ", ") + i.amount.to_grouped_string() + " on " + i.due_on.to_string();
+    }
+    now.push_back("payment plan agreed " + st.payment_plan->agreed_on.to_string() + ": " + instalments);
+  }
+  for (const Hold& h : st.holds) {
+    now.push_back(fmt::format("{} hold {} to {}{}", to_string(h.kind), h.starts_on.to_string(), h.ends_on.to_string(),
+                              h.reason.empty() ? "" : ": " + h.reason));
+  }
+  for (const FlagRecord& f : st.flags) {
+    now.push_back(fmt::format("contact stopped: {} since {}{}", to_string(f.flag), f.set_on.to_string(),
+                              f.note.empty() ? "" : " (" + f.note + ")"));
+  }
+  // What happened, by day: the run's steps (one line per step, its channels together), then calls.
+  std::vector<std::pair<Date, std::string>> history;
+  for (size_t i = 0; i < s.actions.size(); ++i) {
+    const ActionRecord& a = s.actions[i];
+    if (a.status == "skipped") {
+      history.emplace_back(a.on, "skipped " + a.step);
+      continue;
+    }
+    std::string channels = a.channel;
+    while (i + 1 < s.actions.size() && s.actions[i + 1].step == a.step && s.actions[i + 1].on == a.on &&
+           s.actions[i + 1].status != "skipped") {
+      channels += ", " + s.actions[++i].channel;
+    }
+    history.emplace_back(a.on, a.step + " by " + channels + " (" + a.status + ")");
+  }
+  for (const CallRecord& c : s.calls) {
+    history.emplace_back(c.on, "call: " + std::string(to_string(c.outcome)) + (c.note.empty() ? "" : " - " + c.note));
+  }
+  std::stable_sort(history.begin(), history.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  if (now.empty() && history.empty()) return "";
+  std::string out = "\nCollection\n";
+  for (const std::string& line : now) out += "  " + line + "\n";
+  for (const auto& [on, line] : history) out += "  " + on.to_string() + "  " + line + "\n";
+  return out;
+}
+
 std::string statement_text(const StatementOfAccount& s) {
   const Customer& c = s.ledger->customer;
   const AccountPosition& p = s.position;
@@ -182,6 +238,7 @@ std::string statement_text(const StatementOfAccount& s) {
   aging_header(out, "aging", 5);
   out += "     ";
   aging_cells(out, s.aging, cur);
+  out += collection_text(s);
   return out;
 }
 

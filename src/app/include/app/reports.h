@@ -41,6 +41,9 @@ struct StatementOfAccount {
   std::unique_ptr<CustomerLedger> ledger;  // owns what position points into
   AccountPosition position;
   AgingRow aging;
+  CollectionState collection;         // as it stands now: episode, promises, plan, holds, flags
+  std::vector<ActionRecord> actions;  // what the daily run did, up to the "as of" date, oldest first
+  std::vector<CallRecord> calls;      // calls logged up to the "as of" date, oldest first
 };
 
 // Nothing when the customer does not exist.
