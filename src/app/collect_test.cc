@@ -10,31 +10,22 @@
 #include <set>
 
 #include "store/sqlite_store.h"
+#include "testing.h"
 
 namespace squeaky {
 namespace {
 
-class FixedClock final : public Clock {
- public:
-  Timestamp now() const override { return *Timestamp::parse("2026-06-01T12:00:00Z"); }
-};
+using testing::FixedClock;
+using testing::status_of;
 
 const Currency kUsd = *Currency::from_code("USD");
 Date day(std::string_view text) { return *Date::parse(text); }
-template <typename T>
-Status status_of(const Result<T>& r) {
-  return r ? Status::ok() : r.status();
-}
 Money usd(std::string_view amount) { return *Money::parse(amount, kUsd); }
 
 class CollectionScenario : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* base = std::getenv("SQUEAKY_TEST_TMP");
-    dir_ = std::filesystem::path(base ? base : "/tmp") /
-           ("collect_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = testing::scratch_dir("collect");
     auto store = open_sqlite_store((dir_ / "squeaky.db").string(), clock_, OpenMode::kCreateIfMissing);
     ASSERT_TRUE(store) << store.status().message();
     store_ = std::move(*store);
@@ -101,7 +92,7 @@ class CollectionScenario : public ::testing::Test {
 
   using Lines = std::vector<std::string>;
 
-  FixedClock clock_;
+  FixedClock clock_{"2026-06-01T12:00:00Z"};
   std::filesystem::path dir_;
   std::unique_ptr<Store> store_;
 };

@@ -10,14 +10,12 @@
 
 #include "store/record_fields.h"
 #include "store/sqlite_store.h"
+#include "testing.h"
 
 namespace squeaky {
 namespace {
 
-class FixedClock final : public Clock {
- public:
-  Timestamp now() const override { return *Timestamp::parse("2026-04-01T09:00:00Z"); }
-};
+using testing::FixedClock;
 
 constexpr const char* kCustomers =
     "id,name,kind,email,phone,country,region,timezone,currency,credit_limit\n"
@@ -59,11 +57,7 @@ std::vector<JournalEntry> journal(Store& store) {
 class ImportTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* base = std::getenv("SQUEAKY_TEST_TMP");
-    dir_ = std::filesystem::path(base ? base : "/tmp") /
-           ("import_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = testing::scratch_dir("import");
     auto store = open_sqlite_store((dir_ / "squeaky.db").string(), clock_, OpenMode::kCreateIfMissing);
     ASSERT_TRUE(store) << store.status().message();
     store_ = std::move(*store);
@@ -102,7 +96,7 @@ class ImportTest : public ::testing::Test {
     return h ? *h : JournalHead{};
   }
 
-  FixedClock clock_;
+  FixedClock clock_{"2026-04-01T09:00:00Z"};
   std::filesystem::path dir_;
   std::unique_ptr<Store> store_;
 };

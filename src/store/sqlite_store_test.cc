@@ -6,14 +6,12 @@
 #include <filesystem>
 
 #include "store/record_fields.h"
+#include "testing.h"
 
 namespace squeaky {
 namespace {
 
-class FixedClock final : public Clock {
- public:
-  Timestamp now() const override { return *Timestamp::parse("2026-04-01T09:00:00Z"); }
-};
+using testing::FixedClock;
 
 const Currency kUsd = *Currency::from_code("USD");
 
@@ -39,11 +37,7 @@ Invoice invoice(std::string id, int64_t cents) {
 class SqliteStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* base = std::getenv("SQUEAKY_TEST_TMP");
-    dir_ = std::filesystem::path(base ? base : "/tmp") /
-           ("store_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = testing::scratch_dir("store");
     path_ = (dir_ / "squeaky.db").string();
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
@@ -88,7 +82,7 @@ class SqliteStoreTest : public ::testing::Test {
     return entries;
   }
 
-  FixedClock clock_;
+  FixedClock clock_{"2026-04-01T09:00:00Z"};
   std::filesystem::path dir_;
   std::string path_;
 };
