@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Whole-program benchmark: generates ledgers with `squeaky gen`, then times each command a user
 # runs on them (import customers, invoices, payments, credits; aging; the same invoices imported
-# again), printing rows per second. Measurements, not a pass/fail test: docs/PERFORMANCE.md
-# records them with the machine they came from.
+# again), printing for each step its rows, wall seconds, CPU seconds (user + system, which other
+# load on the machine disturbs less) and rows per wall second. Measurements, not a pass/fail test:
+# docs/PERFORMANCE.md records them with the machine they came from.
 #
-#   BENCH_SIZES   invoice counts to run (default "10000 100000 1000000"; add 10000000 if you have
-#                 a few minutes and ~8 GB of disk)
+#   BENCH_SIZES   invoice counts to run (default "10000 100000 1000000": about 2.5 minutes; add
+#                 10000000 if you have ~10 more minutes and ~20 GB of disk)
 #   BENCH_REPEAT  runs per size; the fastest of each step is reported (default 1)
 #   BENCH_BIN     the squeaky binary (default build/release/bin/squeaky, built when missing)
 #   TMPDIR        where the scratch directory goes (default /tmp); it is removed at the end

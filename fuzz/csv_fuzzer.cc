@@ -111,12 +111,20 @@ bool read_all(std::string_view text, Rows& rows) {
   size_t last_offset = reader.offset();
   size_t line_breaks = 0;  // at most: a record may also end at a lone CR
   for (char c : text) line_breaks += c == '\n' || c == '\r' ? 1 : 0;
+  const bool lf_only = text.find('\r') == std::string_view::npos;
   size_t records = 0;
   while (reader.next(record)) {
     expect(++records <= text.size(), "the reader ends (at most one record per byte)");
     expect(!record.fields.empty(), "a record has at least one field");
     expect(record.line >= last_line && record.line >= 1 && record.line <= line_breaks + 1,
            "record lines are in the file and never go backwards");
+    if (lf_only) {  // then a record's line is one more than the line feeds before its first byte
+      size_t start = last_offset;
+      while (start < text.size() && text[start] == '\n') ++start;
+      size_t line = 1;
+      for (size_t i = 0; i < start; ++i) line += text[i] == '\n' ? 1 : 0;
+      expect(record.line == line, "a record's line is the line its first byte is on");
+    }
     expect(reader.offset() > last_offset && reader.offset() <= text.size(), "the reader moves forward");
     last_line = record.line;
     last_offset = reader.offset();
@@ -229,11 +237,8 @@ void check_row(const LedgerCsvHeader& header, const CsvRecord& record) {
   }
 }
 
-}  // namespace
-}  // namespace squeaky
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using namespace squeaky;  // NOLINT(google-build-using-namespace): the entry point is outside it
+// One input, as libFuzzer hands it over.
+int fuzz_one(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   constexpr RecordKind kKinds[] = {RecordKind::kCustomers, RecordKind::kInvoices, RecordKind::kPayments,
                                    RecordKind::kCredits};
@@ -268,3 +273,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   while (reader.next(record)) check_row(*header, record);
   return 0;
 }
+
+}  // namespace
+}  // namespace squeaky
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) { return squeaky::fuzz_one(data, size); }

@@ -86,14 +86,16 @@ void check_day_arithmetic(std::string_view bytes) {
   }
 }
 
-}  // namespace
-}  // namespace squeaky
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using namespace squeaky;  // NOLINT(google-build-using-namespace): the entry point is outside it
+// One input, as libFuzzer hands it over.
+int fuzz_one(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   check_date_text(text);
   check_timestamp_text(text);
   if (size >= 8) check_day_arithmetic(text);
   return 0;
 }
+
+}  // namespace
+}  // namespace squeaky
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) { return squeaky::fuzz_one(data, size); }

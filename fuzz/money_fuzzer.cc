@@ -133,11 +133,8 @@ void check_arithmetic(int64_t a, int64_t b, Currency currency) {
   if (minus) expect(minus->minor_units() == static_cast<int64_t>(difference), "minus subtracts");
 }
 
-}  // namespace
-}  // namespace squeaky
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using namespace squeaky;  // NOLINT(google-build-using-namespace): the entry point is outside it
+// One input, as libFuzzer hands it over.
+int fuzz_one(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   constexpr std::string_view kCodes[] = {"JPY", "USD", "KWD", "CLF"};
   const Currency currency = *Currency::from_code(kCodes[data[0] & 3]);
@@ -183,3 +180,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   return 0;
 }
+
+}  // namespace
+}  // namespace squeaky
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) { return squeaky::fuzz_one(data, size); }

@@ -1,11 +1,9 @@
 #include "store/sqlite_store.h"
 
 #include <sqlite3.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <map>
-#include <mutex>
 #include <utility>
 #include <vector>
 
@@ -29,12 +27,6 @@ struct Migration {
 
 // Append only: a released migration is never edited. Money columns hold minor units; dates are
 // ISO text, so that the file reads well in any SQLite tool.
-// What each connection's page cache may hold (the "PRAGMA cache_size = -65536" of
-// open_sqlite_store), and the page size the preallocated cache slots are sized for (SQLite's
-// default).
-constexpr size_t kPageCacheBytes = size_t{64} << 20;
-constexpr size_t kPageCacheSlotPage = 4096;
-
 constexpr Migration kMigrations[] = {
     {1, "ledger and journal", R"sql(
 CREATE TABLE customers (
@@ -761,29 +753,6 @@ Result<CollectionState> SqliteStore::collection_state(std::string_view customer_
   return it == states->end() ? CollectionState{} : std::move(it->second);
 }
 
-// Every page in SQLite's cache is an allocation of its own, and the first touch of each new page of
-// memory is a page fault. Where faults are dear (on virtual machines they cost tens of microseconds)
-// an import that fills the cache spends a fifth of its time in them (docs/PERFORMANCE.md). Giving
-// SQLite one region for its pages, which the kernel may back with 2 MiB pages, turns those ~16,000
-// faults into a few dozen. Done once per process, before SQLite initializes; when it cannot be
-// (SQLite already in use, no memory mapped), SQLite allocates its pages itself as before. Pages
-// beyond the region, or larger than kPageCacheSlotPage, are allocated by SQLite too.
-void give_sqlite_a_page_cache_region() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    int header = 0;
-    if (sqlite3_config(SQLITE_CONFIG_PCACHE_HDRSZ, &header) != SQLITE_OK) return;
-    const size_t slot = (kPageCacheSlotPage + static_cast<size_t>(header) + 7) / 8 * 8;
-    const size_t slots = kPageCacheBytes / kPageCacheSlotPage;
-    const size_t bytes = slot * slots;
-    void* region = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (region == MAP_FAILED) return;
-    (void)::madvise(region, bytes, MADV_HUGEPAGE);
-    const int rc = sqlite3_config(SQLITE_CONFIG_PAGECACHE, region, static_cast<int>(slot), static_cast<int>(slots));
-    if (rc != SQLITE_OK) ::munmap(region, bytes);
-  });
-}
-
 }  // namespace
 
 int sqlite_schema_version() { return kMigrations[std::size(kMigrations) - 1].version; }
@@ -793,7 +762,6 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, const 
   if (mode == OpenMode::kMustExist && ::stat(path.c_str(), &st) != 0) {
     return Status::not_found("no database at " + path + " (create one with 'squeaky init' or 'squeaky import')");
   }
-  give_sqlite_a_page_cache_region();
   sqlite3* db = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &db, flags, nullptr) != SQLITE_OK) {
