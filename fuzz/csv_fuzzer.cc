@@ -27,14 +27,10 @@
 #include "io/csv.h"
 #include "io/ledger_csv.h"
 
+#include "property.h"
+
 namespace squeaky {
 namespace {
-
-void expect(bool ok, std::string_view what) {
-  if (ok) return;
-  std::fprintf(stderr, "property violated: %.*s\n", static_cast<int>(what.size()), what.data());
-  std::abort();
-}
 
 // The offset of the first byte that does not start a well-formed UTF-8 sequence, following the
 // table of well-formed byte sequences in the Unicode standard (table 3-7); npos when all are.

@@ -15,14 +15,10 @@
 
 #include "core/date.h"
 
+#include "property.h"
+
 namespace squeaky {
 namespace {
-
-void expect(bool ok, std::string_view what) {
-  if (ok) return;
-  std::fprintf(stderr, "property violated: %.*s\n", static_cast<int>(what.size()), what.data());
-  std::abort();
-}
 
 bool digits_at(std::string_view s, size_t pos, size_t n, int& out) {
   out = 0;

@@ -21,14 +21,10 @@
 
 #include "core/money.h"
 
+#include "property.h"
+
 namespace squeaky {
 namespace {
-
-void expect(bool ok, std::string_view what) {
-  if (ok) return;
-  std::fprintf(stderr, "property violated: %.*s\n", static_cast<int>(what.size()), what.data());
-  std::abort();
-}
 
 bool all_digits(std::string_view s) {
   if (s.empty()) return false;
