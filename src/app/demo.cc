@@ -81,7 +81,8 @@ Result<DemoReport> build_demo(const DemoOptions& options, const PlanSet& plans, 
     const std::string file = (std::filesystem::path(options.dir) / (std::string(to_string(kind)) + ".csv")).string();
     auto imported = import_csv(**store, kind, file, {});
     if (!imported) return imported.status();
-    if (!imported->errors.empty()) return Status::invalid("the generated " + file + " was rejected: " + imported->errors[0]);
+    if (!imported->errors.empty())
+      return Status::invalid("the generated " + file + " was rejected: " + imported->errors[0]);
     report.imports.push_back(std::move(*imported));
   }
   for (Date day = options.as_of.plus_days(1 - options.history_days); day <= options.as_of; day = day.plus_days(1)) {

@@ -68,8 +68,8 @@ void compare(const char* record, const R& r, const std::string& id, Replay& repl
   for (const auto& [key, value] : record_fields(r)) {
     const std::string& journaled = it->second[std::string(key)];
     if (journaled != value) {
-      note(check, std::string(record) + " " + id + ": " + std::string(key) + " is '" + value +
-                      "' in the ledger but '" + journaled + "' in the journal");
+      note(check, std::string(record) + " " + id + ": " + std::string(key) + " is '" + value + "' in the ledger but '" +
+                      journaled + "' in the journal");
     }
   }
   records.erase(it);
@@ -110,7 +110,8 @@ Result<JournalCheck> check_journal(Store& store) {
     check.bad_entry = check.head.seq + 1;
     check.problem = check.head.seq < recorded_head->seq
                         ? "the journal ends at entry " + std::to_string(check.head.seq) + " but entry " +
-                              std::to_string(recorded_head->seq) + " was the last written: entries were removed from the end"
+                              std::to_string(recorded_head->seq) +
+                              " was the last written: entries were removed from the end"
                         : "the journal's last entry " + std::to_string(check.head.seq) +
                               " does not match the last entry recorded at commit (" +
                               std::to_string(recorded_head->seq) + "): the journal or its head was altered";

@@ -22,7 +22,6 @@
 #include "common.h"
 #include "render.h"
 
-
 namespace squeaky::cli {
 namespace {
 

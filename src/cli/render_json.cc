@@ -119,9 +119,8 @@ std::string statement_json(const StatementOfAccount& s) {
   }
   collection["promises"] = Json::array();
   for (const PromiseToPay& pr : st.open_promises) {
-    collection["promises"].push_back({{"amount", pr.amount.to_string()},
-                                      {"made_on", pr.made_on.to_string()},
-                                      {"due_on", pr.due_on.to_string()}});
+    collection["promises"].push_back(
+        {{"amount", pr.amount.to_string()}, {"made_on", pr.made_on.to_string()}, {"due_on", pr.due_on.to_string()}});
   }
   collection["payment_plan"] = nullptr;
   if (st.payment_plan) {

@@ -119,11 +119,12 @@ std::string collection_text(const StatementOfAccount& s) {
   const CollectionState& st = s.collection;
   std::vector<std::string> now;
   if (st.episode) {
-    now.push_back(fmt::format("in collection since {} (episode {}){}{}", st.episode->opened_on.to_string(),
-                              st.episode->number,
-                              st.episode->track_plan.empty() ? "" : ", on the " + st.episode->track_plan + " plan since " +
-                                                                        st.episode->track_since.to_string(),
-                              st.episode->placed ? ", placed with an agency" : ""));
+    now.push_back(
+        fmt::format("in collection since {} (episode {}){}{}", st.episode->opened_on.to_string(), st.episode->number,
+                    st.episode->track_plan.empty()
+                        ? ""
+                        : ", on the " + st.episode->track_plan + " plan since " + st.episode->track_since.to_string(),
+                    st.episode->placed ? ", placed with an agency" : ""));
   }
   for (const PromiseToPay& p : st.open_promises) {
     now.push_back(fmt::format("promise to pay {} {} by {} (made {})", p.amount.to_grouped_string(),
@@ -279,7 +280,8 @@ std::string journal_check_text(const JournalCheck& c) {
                        c.ledger_problem_count == 1 ? "" : "s");
     for (const std::string& p : c.ledger_problems) out += "  " + p + "\n";
     if (c.ledger_problem_count > static_cast<int64_t>(c.ledger_problems.size())) {
-      out += fmt::format("  ... and {} more\n", c.ledger_problem_count - static_cast<int64_t>(c.ledger_problems.size()));
+      out +=
+          fmt::format("  ... and {} more\n", c.ledger_problem_count - static_cast<int64_t>(c.ledger_problems.size()));
     }
     return out;
   }

@@ -5,7 +5,8 @@
 // day, before the run, the collectors "work" the open call tasks: an outcome drawn from a seeded
 // sequence (a promise, no answer, a message, a refusal, now and then a dispute or a hardship), so
 // the demo shows promises kept and broken, disputes and hardship pauses; the calls of the last two
-// days are left open as the worklist. The same options give the same demo. Not thread-safe with respect to the store it creates.
+// days are left open as the worklist. The same options give the same demo. Not thread-safe with respect to the store it
+// creates.
 #pragma once
 
 #include <map>

@@ -50,5 +50,4 @@ struct StatementOfAccount {
 Result<std::optional<StatementOfAccount>> statement_of_account(Store& store, const std::string& customer_id,
                                                                Date as_of);
 
-
 }  // namespace squeaky
