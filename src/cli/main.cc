@@ -4,8 +4,10 @@
 // or a file could not be used.
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 
@@ -57,6 +59,10 @@ int cmd_import(const Options& o, const Clock& clock) {
   if (!kind) {
     std::cerr << "squeaky: import: '" << o.kind << "' is not one of customers, invoices, payments, credits\n";
     return kExitUsage;
+  }
+  // A file that cannot be read must not leave a new, empty database behind.
+  if (::access(o.file.c_str(), R_OK) != 0) {
+    return fail(Status::io_error("cannot read " + o.file + ": " + std::strerror(errno)));
   }
   auto store = open_store(o.db, clock, OpenMode::kCreateIfMissing);
   if (!store) return fail(store.status());
