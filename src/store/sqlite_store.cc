@@ -184,11 +184,12 @@ class SqliteTransaction final : public StoreTransaction, public sqlite::JournalW
 
  private:
   // Inserts or updates one record of type R; `insert` binds the record to the insert statement,
-  // `update` to the update statement.
+  // `update` to the update statement. When the record existed and `before` is given, it receives the
+  // stored record as it was.
   template <typename R>
   Result<WriteOutcome> put(const R& record, std::string_view kind_prefix, Statement& insert, Statement& select,
                            Statement& update, R (*read)(const Statement&), void (*bind)(Statement&, const R&),
-                           std::string_view actor);
+                           std::string_view actor, std::optional<R>* before = nullptr);
 
   SqliteStore& store_;
   Timestamp at_;
@@ -575,7 +576,8 @@ Status SqliteTransaction::append(std::string_view customer_id, std::string_view 
 template <typename R>
 Result<WriteOutcome> SqliteTransaction::put(const R& record, std::string_view kind_prefix, Statement& insert,
                                             Statement& select, Statement& update, R (*read)(const Statement&),
-                                            void (*bind)(Statement&, const R&), std::string_view actor) {
+                                            void (*bind)(Statement&, const R&), std::string_view actor,
+                                            std::optional<R>* before) {
   {
     Use q(insert);
     bind(*q.operator->(), record);
@@ -598,6 +600,7 @@ Result<WriteOutcome> SqliteTransaction::put(const R& record, std::string_view ki
   if constexpr (std::is_same_v<R, Customer>) {
     if (Status s = store_.load_contacts(existing); !s.is_ok()) return s;
   }
+  if (before != nullptr) *before = existing;
   std::string payload = updated_payload(record_fields(existing), after);
   if (payload.empty()) return WriteOutcome::kUnchanged;
   {
@@ -613,16 +616,8 @@ Result<WriteOutcome> SqliteTransaction::put(const R& record, std::string_view ki
 Result<WriteOutcome> SqliteTransaction::put_customer(const Customer& customer, std::string_view actor) {
   // Contacts keep their consent and opt-out flags when the same address or number comes again.
   std::optional<Customer> before;
-  {
-    Use q(store_.select_customer_);
-    q->bind(1, customer.id);
-    if (q->step() == SQLITE_ROW) before = read_customer(*q.operator->());
-  }
-  if (before) {
-    if (Status s = store_.load_contacts(*before); !s.is_ok()) return s;
-  }
   auto outcome = put<Customer>(customer, "customer", store_.insert_customer_, store_.select_customer_,
-                               store_.update_customer_, read_customer, bind_customer, actor);
+                               store_.update_customer_, read_customer, bind_customer, actor, &before);
   if (!outcome || *outcome == WriteOutcome::kUnchanged) return outcome;
   {
     Use q(store_.delete_contacts_);
