@@ -1,6 +1,6 @@
 #include "ledger/collection.h"
 
-#include <utility>
+#include "core/names.h"
 
 namespace squeaky {
 
@@ -8,44 +8,31 @@ std::string_view to_string(StepStatus status) { return status == StepStatus::kFi
 
 std::string_view to_string(HoldKind kind) { return kind == HoldKind::kHardship ? "hardship" : "manual"; }
 
-std::string_view to_string(StopFlag flag) {
-  switch (flag) {
-    case StopFlag::kBankruptcy: return "bankruptcy";
-    case StopFlag::kDeceased: return "deceased";
-    case StopFlag::kCeaseCommunication: return "cease-communication";
-  }
-  return "?";
-}
-
-std::optional<StopFlag> parse_stop_flag(std::string_view text) {
-  for (StopFlag f : {StopFlag::kBankruptcy, StopFlag::kDeceased, StopFlag::kCeaseCommunication}) {
-    if (to_string(f) == text) return f;
-  }
-  return std::nullopt;
-}
-
 namespace {
-constexpr std::pair<CallOutcome, std::string_view> kOutcomes[] = {
-    {CallOutcome::kPromise, "promise"},          {CallOutcome::kPaid, "paid"},
-    {CallOutcome::kDispute, "dispute"},          {CallOutcome::kHardship, "hardship"},
-    {CallOutcome::kWrongNumber, "wrong-number"}, {CallOutcome::kNoAnswer, "no-answer"},
-    {CallOutcome::kLeftMessage, "left-message"}, {CallOutcome::kRefused, "refused"},
-};
+
+constexpr NameTable<StopFlag, 3> kStopFlags{{
+    {"bankruptcy", StopFlag::kBankruptcy},
+    {"deceased", StopFlag::kDeceased},
+    {"cease-communication", StopFlag::kCeaseCommunication},
+}};
+
+constexpr NameTable<CallOutcome, 8> kOutcomes{{
+    {"promise", CallOutcome::kPromise},
+    {"paid", CallOutcome::kPaid},
+    {"dispute", CallOutcome::kDispute},
+    {"hardship", CallOutcome::kHardship},
+    {"wrong-number", CallOutcome::kWrongNumber},
+    {"no-answer", CallOutcome::kNoAnswer},
+    {"left-message", CallOutcome::kLeftMessage},
+    {"refused", CallOutcome::kRefused},
+}};
+
 }  // namespace
 
-std::string_view to_string(CallOutcome outcome) {
-  for (const auto& [o, name] : kOutcomes) {
-    if (o == outcome) return name;
-  }
-  return "?";
-}
-
-std::optional<CallOutcome> parse_call_outcome(std::string_view text) {
-  for (const auto& [o, name] : kOutcomes) {
-    if (name == text) return o;
-  }
-  return std::nullopt;
-}
+std::string_view to_string(StopFlag flag) { return name_of(kStopFlags, flag); }
+std::optional<StopFlag> parse_stop_flag(std::string_view text) { return value_named(kStopFlags, text); }
+std::string_view to_string(CallOutcome outcome) { return name_of(kOutcomes, outcome); }
+std::optional<CallOutcome> parse_call_outcome(std::string_view text) { return value_named(kOutcomes, text); }
 
 bool is_conversation(CallOutcome outcome) {
   return outcome == CallOutcome::kPromise || outcome == CallOutcome::kPaid || outcome == CallOutcome::kDispute ||

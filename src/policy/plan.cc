@@ -1,5 +1,7 @@
 #include "policy/plan.h"
 
+#include "core/names.h"
+
 #include <array>
 #include <cstdint>
 #include <cstdio>
@@ -10,7 +12,7 @@
 namespace squeaky {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, Channel>, 4> kChannels{{
+constexpr NameTable<Channel, 4> kChannels{{
     {"email", Channel::kEmail},
     {"letter", Channel::kLetter},
     {"call", Channel::kCall},
@@ -55,19 +57,9 @@ bool matches(const PlanRule& rule, const Customer& customer, Money overdue) {
 
 }  // namespace
 
-std::string_view to_string(Channel channel) {
-  for (const auto& [name, value] : kChannels) {
-    if (value == channel) return name;
-  }
-  return "?";
-}
+std::string_view to_string(Channel channel) { return name_of(kChannels, channel); }
 
-std::optional<Channel> parse_channel(std::string_view text) {
-  for (const auto& [name, value] : kChannels) {
-    if (name == text) return value;
-  }
-  return std::nullopt;
-}
+std::optional<Channel> parse_channel(std::string_view text) { return value_named(kChannels, text); }
 
 const PlanStep* Plan::find_step(std::string_view step) const {
   for (const PlanStep& s : steps) {
