@@ -8,8 +8,10 @@ packages=(
   g++ cmake ninja-build ccache make clang libclang-rt-14-dev clang-format clang-tidy
   # libraries (see README: why each is here)
   libsqlite3-dev libssl-dev libcli11-dev libfmt-dev nlohmann-json3-dev libhowardhinnant-date-dev libtomlplusplus-dev tzdata
+  # letters and email (issue: letters, email, outbox)
+  libmstch-dev libcairo2-dev libpango1.0-dev libcurl4-openssl-dev fonts-dejavu-core fonts-noto-cjk
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev sqlite3
+  libgtest-dev libgmock-dev libbenchmark-dev sqlite3 python3-aiosmtpd poppler-utils
 )
 
 missing=()
