@@ -35,16 +35,45 @@ std::string_view status_for(Channel channel) {
   return "queued";
 }
 
-// Adds one customer's day to the report when there is something to show.
-void add_to_report(RunReport& report, const Customer& customer, DayPlan plan) {
+// The guard's decision on each channel of the day's action: stop flags, opt-outs, missing
+// contacts, and suits on time-barred debts.
+std::vector<GuardDecision> guard_action(const PlanSet& plans, const GuardSettings& settings,
+                                        const CustomerLedger& ledger, const CollectionState& state,
+                                        const DayPlan& plan) {
+  std::vector<GuardDecision> decisions;
+  if (!plan.action) return decisions;
+  const PlannedAction& a = *plan.action;
+  const ContactRules rules = rules_for(ledger.customer, settings);
+  std::optional<std::string> barred;
+  const Plan* chosen = plans.find(a.plan);
+  const PlanStep* step = chosen != nullptr ? chosen->find_step(a.step) : nullptr;
+  if (rules.time_bar && step != nullptr && step->threatens_suit && !a.invoices.empty()) {
+    barred = time_barred(settings, ledger.customer, a.invoices.front().due_on, plan.day);
+  }
+  for (Channel channel : a.channels) {
+    if (barred) {
+      decisions.push_back({Verdict::kBlock, std::nullopt, "time-barred",
+                           "no suit or threat of suit on a time-barred debt: " + *barred});
+    } else {
+      decisions.push_back(check_channel(rules, ledger, state, channel, a.step));
+    }
+  }
+  return decisions;
+}
+
+// Plans and guards one customer's day and adds it to the report when there is something to show.
+void add_to_report(RunReport& report, const PlanSet& plans, const GuardSettings& settings, const CustomerLedger& ledger,
+                   const CollectionState& state, DayPlan plan) {
+  const Customer& customer = ledger.customer;
+  auto decisions = guard_action(plans, settings, ledger, state, plan);
   const bool busy = plan.action || !plan.skipped.empty() || !plan.events.empty();
-  report.actions += plan.action ? plan.action->channels.size() : 0;
+  for (const GuardDecision& d : decisions) ++(d.verdict == Verdict::kBlock ? report.blocked : report.actions);
   report.skipped += plan.skipped.size();
   report.events += plan.events.size();
   if (busy) {
-    report.customers.push_back({customer.id, customer.name, std::move(plan)});
+    report.customers.push_back({customer.id, customer.name, std::move(plan), std::move(decisions)});
   } else if (!plan.held.empty() && plan.next.episode) {
-    report.held.push_back({customer.id, customer.name, std::move(plan)});
+    report.held.push_back({customer.id, customer.name, std::move(plan), {}});
   }
 }
 
@@ -94,18 +123,21 @@ Status write_day(StoreTransaction& txn, const CustomerDay& day, const Collection
   if (plan.action) {
     const PlannedAction& a = *plan.action;
     std::vector<ActionRecord> rows;
-    for (Channel channel : a.channels) {
+    for (size_t c = 0; c < a.channels.size(); ++c) {
+      const Channel channel = a.channels[c];
+      const GuardDecision* guard = c < day.guard.size() ? &day.guard[c] : nullptr;
+      const bool blocked = guard != nullptr && guard->verdict == Verdict::kBlock;
       ActionRecord r;
       r.customer_id = id;
       r.episode = episode;
       r.step = a.step;
       r.channel = std::string(to_string(channel));
       r.on = plan.day;
-      r.status = std::string(status_for(channel));
+      r.status = blocked ? "blocked" : std::string(status_for(channel));
       r.amount = a.overdue;
       r.plan = a.plan;
       r.agency = channel == Channel::kAgency ? a.agency : "";
-      r.reason = a.reason;
+      r.reason = blocked ? a.reason + "; blocked (" + guard->rule + "): " + guard->reason : a.reason;
       r.invoices = invoices_json(a.invoices);
       rows.push_back(std::move(r));
     }
@@ -128,6 +160,17 @@ Result<Customer> existing_customer(Store& store, const std::string& customer_id)
   return std::move((*ledger)->customer);
 }
 
+// Whether a call to the customer may be made at `now`: the channel, the call frequency, then the
+// debtor's convenient hours.
+GuardDecision guard_call(const GuardSettings& settings, const CustomerLedger& ledger, const CollectionState& state,
+                         const std::vector<CallRecord>& calls, Date day, Timestamp now) {
+  const ContactRules rules = rules_for(ledger.customer, settings);
+  GuardDecision d = check_channel(rules, ledger, state, Channel::kCall, "call");
+  if (d.verdict == Verdict::kAllow) d = check_call_frequency(rules, calls, day, settings);
+  if (d.verdict == Verdict::kAllow) d = check_hours(zones_of(ledger.customer, settings), now, settings);
+  return d;
+}
+
 // Runs `work` in a transaction and commits it.
 Status in_transaction(Store& store, const std::function<Status(StoreTransaction&)>& work) {
   auto txn = store.begin();
@@ -138,7 +181,7 @@ Status in_transaction(Store& store, const std::function<Status(StoreTransaction&
 
 }  // namespace
 
-Result<RunReport> run_day(Store& store, const PlanSet& plans, Date as_of) {
+Result<RunReport> run_day(Store& store, const PlanSet& plans, Date as_of, const GuardSettings& rules) {
   RunReport report;
   report.as_of = as_of;
   auto last = store.last_run();
@@ -154,7 +197,8 @@ Result<RunReport> run_day(Store& store, const PlanSet& plans, Date as_of) {
   auto states = store.collection_states();
   if (!states) return states.status();
   Status visited = store.for_each_customer_ledger([&](const CustomerLedger& ledger) {
-    add_to_report(report, ledger.customer, plan_day(plans, ledger, state_of(*states, ledger.customer.id), as_of));
+    const CollectionState& state = state_of(*states, ledger.customer.id);
+    add_to_report(report, plans, rules, ledger, state, plan_day(plans, ledger, state, as_of));
     return Status::ok();
   });
   if (!visited.is_ok()) return visited;
@@ -169,7 +213,8 @@ Result<RunReport> run_day(Store& store, const PlanSet& plans, Date as_of) {
   return report;
 }
 
-Result<std::vector<RunReport>> forecast(Store& store, const PlanSet& plans, Date from, int days) {
+Result<std::vector<RunReport>> forecast(Store& store, const PlanSet& plans, Date from, int days,
+                                        const GuardSettings& rules) {
   std::vector<CustomerLedger> ledgers;
   Status loaded = store.for_each_customer_ledger([&](const CustomerLedger& ledger) {
     ledgers.push_back(ledger);
@@ -184,17 +229,20 @@ Result<std::vector<RunReport>> forecast(Store& store, const PlanSet& plans, Date
     report.as_of = from.plus_days(d);
     for (const CustomerLedger& ledger : ledgers) {
       DayPlan plan = plan_day(plans, ledger, state_of(*states, ledger.customer.id), report.as_of);
+      const CollectionState before = state_of(*states, ledger.customer.id);
       (*states)[ledger.customer.id] = plan.next;
-      add_to_report(report, ledger.customer, std::move(plan));
+      add_to_report(report, plans, rules, ledger, before, std::move(plan));
     }
     reports.push_back(std::move(report));
   }
   return reports;
 }
 
-Result<std::vector<WorkItem>> worklist(Store& store, Date as_of, Timestamp now) {
+Result<std::vector<WorkItem>> worklist(Store& store, Date as_of, Timestamp now, const GuardSettings& rules) {
   auto tasks = store.actions("", "open");
   if (!tasks) return tasks.status();
+  auto states = store.collection_states();
+  if (!states) return states.status();
   std::vector<WorkItem> items;
   for (const ActionRecord& task : *tasks) {
     auto ledger = store.customer_ledger(task.customer_id);
@@ -215,9 +263,8 @@ Result<std::vector<WorkItem>> worklist(Store& store, Date as_of, Timestamp now) 
     }
     item.overdue = Money::from_minor(overdue, l.customer.currency);
     item.expected = Money::from_minor(collectable_minor_units(overdue, item.days_past_due), l.customer.currency);
-    for (const Contact& c : l.customer.contacts) {
-      if (c.channel == ContactChannel::kPhone && !c.opted_out) item.phones.push_back(c);
-    }
+    item.phones =
+        usable_contacts(rules_for(l.customer, rules), l, state_of(*states, l.customer.id), ContactChannel::kPhone);
     if (!l.customer.timezone.empty()) {
       try {
         const date::zoned_seconds local{l.customer.timezone, now.seconds()};
@@ -241,9 +288,19 @@ Result<std::vector<WorkItem>> worklist(Store& store, Date as_of, Timestamp now) 
     }
     std::stable_sort(history.begin(), history.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     for (size_t i = 0; i < history.size() && i < 5; ++i) item.history.push_back(history[i].second);
+    item.guard = guard_call(rules, l, state_of(*states, l.customer.id), *calls, as_of, now);
     items.push_back(std::move(item));
   }
   std::sort(items.begin(), items.end(), [](const WorkItem& a, const WorkItem& b) {
+    const bool a_now = a.guard.verdict == Verdict::kAllow;
+    const bool b_now = b.guard.verdict == Verdict::kAllow;
+    if (a_now != b_now) return a_now;
+    if (!a_now) {
+      const auto a_until = a.guard.until.value_or(Timestamp(std::chrono::sys_seconds::max()));
+      const auto b_until = b.guard.until.value_or(Timestamp(std::chrono::sys_seconds::max()));
+      if (a_until != b_until) return a_until < b_until;
+      return a.customer_id < b.customer_id;
+    }
     // Amounts in different currencies are ranked as numbers of major units.
     const auto major = [](const WorkItem& w) {
       int64_t scale = 1;
@@ -420,6 +477,27 @@ Status clear_flag(Store& store, const std::string& customer_id, StopFlag flag, D
   auto customer = existing_customer(store, customer_id);
   if (!customer) return customer.status();
   return in_transaction(store, [&](StoreTransaction& txn) { return txn.clear_flag(customer_id, flag, on, actor); });
+}
+
+Status record_opt_out(Store& store, const std::string& customer_id, const std::string& channel,
+                      const std::string& contact, Date on, const std::string& note, std::string_view actor) {
+  auto customer = existing_customer(store, customer_id);
+  if (!customer) return customer.status();
+  if (channel != "email" && channel != "phone" && channel != "letter") {
+    return Status::invalid("channel '" + channel + "' is not email, phone or letter");
+  }
+  if (!contact.empty()) {
+    if (channel == "letter") return Status::invalid("a letter opt-out covers the postal address; give no contact");
+    const bool known = std::any_of(customer->contacts.begin(), customer->contacts.end(), [&](const Contact& c) {
+      return to_string(c.channel) == channel && c.value == contact;
+    });
+    if (!known)
+      return Status::not_found("customer " + customer_id + " has no " + channel + " contact '" + contact + "'");
+  }
+  return in_transaction(store, [&](StoreTransaction& txn) -> Status {
+    auto added = txn.add_opt_out(customer_id, {0, channel, contact, on, note}, actor);
+    return added ? Status::ok() : added.status();
+  });
 }
 
 }  // namespace squeaky

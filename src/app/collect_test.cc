@@ -37,7 +37,9 @@ class CollectionScenario : public ::testing::Test {
     c.timezone = "America/Chicago";
     c.currency = kUsd;
     c.credit_limit = Money::zero(kUsd);
-    c.contacts = {{ContactChannel::kPhone, ContactType::kWork, "+1 512 555 0100"}};
+    c.contacts = {{ContactChannel::kPhone, ContactType::kWork, "+1 512 555 0100"},
+                  {ContactChannel::kEmail, ContactType::kWork, "ap@acme-roofing.example"}};
+    c.address = {"400 Congress Ave", "", "Austin", "78701"};
     write([&](StoreTransaction& t) { return status_of(t.put_customer(c, "test")); });
   }
   void TearDown() override {

@@ -2,8 +2,12 @@
 
 #include <filesystem>
 
+#include <fstream>
+
 #include "app/collect.h"
 #include "app/database.h"
+#include "app/outbox.h"
+#include "channels/transport.h"
 
 namespace squeaky {
 namespace {
@@ -61,7 +65,44 @@ Status work_calls(Store& store, const PlanSet& plans, Date day, uint64_t seed, D
   return Status::ok();
 }
 
+// Sends what is due at `at` and prints the day's letters at the end of the day.
+Status dispatch_day(Store& store, const Settings& settings, const TemplateSet& templates, const PlanSet& plans,
+                    MailTransport& mail, Date day, DemoReport& report) {
+  for (int hour : {9, 17}) {
+    const Timestamp at(std::chrono::sys_seconds(day.days()) + std::chrono::hours{hour});
+    auto sent = send_outbox(store, {settings, templates, plans, at, "user demo-clerk"}, mail, 0);
+    if (!sent) return sent.status();
+    report.emails_sent += sent->sent;
+    report.emails_blocked += sent->blocked;
+  }
+  const Timestamp evening(std::chrono::sys_seconds(day.days()) + std::chrono::hours{17});
+  auto printed = print_letters(store, {settings, templates, plans, evening, "user demo-clerk"}, day);
+  if (!printed) return printed.status();
+  report.letters_printed += printed->letters;
+  report.letters_blocked += printed->blocked;
+  return Status::ok();
+}
+
 }  // namespace
+
+std::string_view demo_settings_toml() {
+  return R"toml(# The demo business's settings (docs/settings.md).
+[business]
+name = "Harbour Tools Ltd"
+address = ["12 Quay Street", "Portsmouth PO1 3AA", "United Kingdom"]
+phone = "+44 23 9200 0000"
+email = "accounts@harbourtools.example"
+website = "harbourtools.example"
+payment_instructions = "Bank transfer to Harbour Tools Ltd, sort code 12-34-56, account 12345678, quoting your account number."
+signatory = "Dana Whitfield"
+signatory_title = "Credit Controller"
+paper = "a4"
+
+[email]
+transport = "file"
+directory = "mail"
+)toml";
+}
 
 Result<DemoReport> build_demo(const DemoOptions& options, const PlanSet& plans, const Clock& clock) {
   DemoReport report;
@@ -77,6 +118,20 @@ Result<DemoReport> build_demo(const DemoOptions& options, const PlanSet& plans, 
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(report.db + suffix);
   auto store = open_database(report.db, clock, OpenMode::kCreateIfMissing);
   if (!store) return store.status();
+  const auto settings_file = std::filesystem::path(options.dir) / "squeaky.toml";
+  {
+    std::ofstream out(settings_file, std::ios::trunc);
+    out << demo_settings_toml();
+    if (!out) return Status::io_error("cannot write " + settings_file.string());
+  }
+  for (const char* folder : {"mail", "letters"})
+    std::filesystem::remove_all(std::filesystem::path(options.dir) / folder);
+  auto settings = load_settings(settings_file.string(), true);
+  if (!settings) return settings.status();
+  auto templates = load_templates(std::nullopt);
+  if (!templates) return templates.status();
+  auto mail = make_transport(*settings);
+  if (!mail) return mail.status();
   for (RecordKind kind : {RecordKind::kCustomers, RecordKind::kInvoices, RecordKind::kPayments, RecordKind::kCredits}) {
     const std::string file = (std::filesystem::path(options.dir) / (std::string(to_string(kind)) + ".csv")).string();
     auto imported = import_csv(**store, kind, file, {});
@@ -90,12 +145,13 @@ Result<DemoReport> build_demo(const DemoOptions& options, const PlanSet& plans, 
     if (day < options.as_of.plus_days(-1)) {
       if (Status s = work_calls(**store, plans, day, options.seed, report); !s.is_ok()) return s;
     }
-    auto run = run_day(**store, plans, day);
+    auto run = run_day(**store, plans, day, settings->compliance);
     if (!run) return run.status();
     ++report.days_run;
     for (const CustomerDay& c : run->customers) {
       if (c.plan.action) ++report.steps[c.plan.action->step];
     }
+    if (Status s = dispatch_day(**store, *settings, *templates, plans, **mail, day, report); !s.is_ok()) return s;
   }
   return report;
 }

@@ -4,6 +4,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "store/journal.h"
 #include "store/record_fields.h"
 
 namespace squeaky {
@@ -82,6 +83,8 @@ Result<JournalCheck> check_journal(Store& store) {
   auto recorded_head = store.journal_head();
   if (!recorded_head) return recorded_head.status();
   Replay replay;
+  // Outbox item -> the SHA-256 of its content as last journaled, and the entry that said so.
+  std::map<int64_t, std::pair<std::string, int64_t>> sent_copies;
   Status s = store.for_each_journal_entry([&](const JournalEntry& e) -> Status {
     const int64_t expected = check.head.seq + 1;
     if (e.seq != expected) {
@@ -101,6 +104,13 @@ Result<JournalCheck> check_journal(Store& store) {
       ++check.entries;
       check.head = {e.seq, e.hash};
       replay_entry(e, replay, check);
+      if (e.kind.starts_with("outbox.")) {
+        const auto payload = nlohmann::json::parse(e.payload, nullptr, /*allow_exceptions=*/false);
+        if (payload.is_object() && payload.contains("sha256") && payload["sha256"].is_string() &&
+            payload.contains("action") && payload["action"].is_number_integer()) {
+          sent_copies[payload["action"].get<int64_t>()] = {payload["sha256"].get<std::string>(), e.seq};
+        }
+      }
       return Status::ok();
     }
     return Status::corruption(check.problem);  // stop at the first problem
@@ -132,6 +142,27 @@ Result<JournalCheck> check_journal(Store& store) {
   for (const auto& [record, records] : replay) {
     for (const auto& [id, fields] : records) {
       note(check, record + " " + id + " is in the journal but missing from the ledger");
+    }
+  }
+  auto stored = store.outbox("", "", /*with_content=*/true);
+  if (!stored) return stored.status();
+  for (const OutboxItem& item : *stored) {
+    const auto journaled = sent_copies.find(item.action_id);
+    if (item.content.empty()) {
+      if (journaled != sent_copies.end()) {
+        note(check, "outbox item " + std::to_string(item.action_id) + ": the stored copy is missing, but entry " +
+                        std::to_string(journaled->second.second) + " recorded one");
+      }
+      continue;
+    }
+    ++check.messages_checked;
+    const std::string actual = sha256_hex(item.content);
+    if (journaled == sent_copies.end()) {
+      note(check, "outbox item " + std::to_string(item.action_id) + " has a stored copy no journal entry records");
+    } else if (journaled->second.first != actual) {
+      note(check, "outbox item " + std::to_string(item.action_id) + ": the stored copy's SHA-256 is " + actual +
+                      " but entry " + std::to_string(journaled->second.second) + " recorded " +
+                      journaled->second.first + ": the copy is not the one that went out");
     }
   }
   return check;

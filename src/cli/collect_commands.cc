@@ -52,8 +52,9 @@ void CollectCommands::add_to(CLI::App& app) {
   log_call_ = app.add_subcommand("log-call", "record the outcome of a call");
   log_call_->add_option("customer", customer_, "the customer's id")->required();
   log_call_
-      ->add_option("--outcome", outcome_,
-                   "promise | paid | dispute | hardship | wrong-number | no-answer | left-message | refused")
+      ->add_option(
+          "--outcome", outcome_,
+          "promise | paid | dispute | hardship | wrong-number | no-answer | left-message | refused | no-connection")
       ->required();
   log_call_->add_option("--amount", amount_, "promise: the amount promised (paid: defaults to what is overdue)");
   log_call_->add_option("--date", date_, "promise: the day promised (paid: defaults to today)");
@@ -102,20 +103,31 @@ void CollectCommands::add_to(CLI::App& app) {
   flag_->add_flag("--clear", clear_, "clear the flag instead");
   common(flag_, false);
   by(flag_);
+
+  optout_ = app.add_subcommand("optout", "record that the debtor asked not to be contacted through a channel");
+  optout_->add_option("customer", customer_, "the customer's id")->required();
+  optout_->add_option("--channel", channel_, "email | phone | letter")->required();
+  optout_->add_option("--contact", contact_, "only this address or number (default: the whole channel)");
+  optout_->add_option("--note", note_, "how the request came");
+  common(optout_, false);
+  by(optout_);
 }
 
-std::optional<int> CollectCommands::run(const std::string& db, const Clock& clock) {
-  for (CLI::App* cmd : {run_, worklist_, log_call_, promise_, payment_plan_, dispute_, resolve_, hold_, flag_}) {
-    if (cmd->parsed()) return dispatch(cmd, db, clock);
+std::optional<int> CollectCommands::run(const std::string& db, const std::string& config, const Clock& clock) {
+  for (CLI::App* cmd :
+       {run_, worklist_, log_call_, promise_, payment_plan_, dispute_, resolve_, hold_, flag_, optout_}) {
+    if (cmd->parsed()) return dispatch(cmd, db, config, clock);
   }
   return std::nullopt;
 }
 
-int CollectCommands::dispatch(CLI::App* cmd, const std::string& db, const Clock& clock) {
+int CollectCommands::dispatch(CLI::App* cmd, const std::string& db, const std::string& config, const Clock& clock) {
   auto as_of = as_of_date(as_of_, clock);
   if (!as_of) return usage_error(as_of.status());
   auto plans = load_plans(plans_);
   if (!plans) return fail(plans.status());
+  auto settings = settings_for(db, config);
+  if (!settings) return fail(settings.status());
   auto opened = open_store(db, clock, OpenMode::kMustExist);
   if (!opened) return fail(opened.status());
   Store& store = **opened;
@@ -123,19 +135,19 @@ int CollectCommands::dispatch(CLI::App* cmd, const std::string& db, const Clock&
 
   if (cmd == run_) {
     if (dry_run_) {
-      auto days = forecast(store, *plans, *as_of, days_);
+      auto days = forecast(store, *plans, *as_of, days_, settings->compliance);
       if (!days) return fail(days.status());
       std::cout << (json_ ? forecast_json(*days) : forecast_text(*days));
       return 0;
     }
     if (days_ != 1) return usage_error(Status::invalid("--days goes with --dry-run"));
-    auto report = run_day(store, *plans, *as_of);
+    auto report = run_day(store, *plans, *as_of, settings->compliance);
     if (!report) return fail(report.status());
     std::cout << (json_ ? run_json(*report) : run_text(*report));
     return 0;
   }
   if (cmd == worklist_) {
-    auto items = worklist(store, *as_of, clock.now());
+    auto items = worklist(store, *as_of, clock.now(), settings->compliance);
     if (!items) return fail(items.status());
     std::cout << (json_ ? worklist_json(*as_of, *items) : worklist_text(*as_of, *items));
     return 0;
@@ -204,6 +216,9 @@ int CollectCommands::dispatch(CLI::App* cmd, const std::string& db, const Clock&
     done = clear_ ? clear_flag(store, customer_, *flag, *as_of, actor)
                   : set_flag(store, customer_, *flag, *as_of, note_, actor);
     said = customer_ + (clear_ ? ": cleared " : ": flagged ") + flag_name_;
+  } else if (cmd == optout_) {
+    done = record_opt_out(store, customer_, channel_, contact_, *as_of, note_, actor);
+    said = customer_ + ": opted out of " + (contact_.empty() ? channel_ : channel_ + " " + contact_);
   }
   if (!done.is_ok()) return fail(done);
   std::cout << said << "\n";

@@ -16,10 +16,10 @@ class CollectCommands {
  public:
   void add_to(CLI::App& app);
   // The exit code of the collection command that was parsed, or nothing when none was.
-  std::optional<int> run(const std::string& db, const Clock& clock);
+  std::optional<int> run(const std::string& db, const std::string& config, const Clock& clock);
 
  private:
-  int dispatch(CLI::App* cmd, const std::string& db, const Clock& clock);
+  int dispatch(CLI::App* cmd, const std::string& db, const std::string& config, const Clock& clock);
 
   CLI::App* run_ = nullptr;
   CLI::App* worklist_ = nullptr;
@@ -30,6 +30,7 @@ class CollectCommands {
   CLI::App* resolve_ = nullptr;
   CLI::App* hold_ = nullptr;
   CLI::App* flag_ = nullptr;
+  CLI::App* optout_ = nullptr;
 
   std::string as_of_;
   std::string plans_;
@@ -47,6 +48,8 @@ class CollectCommands {
   bool hardship_ = false;
   std::string flag_name_;
   bool clear_ = false;
+  std::string channel_;
+  std::string contact_;
 };
 
 }  // namespace squeaky::cli

@@ -1,6 +1,7 @@
 #include "common.h"
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -80,6 +81,11 @@ std::string user_actor(const std::string& user_flag) {
     if (const char* v = std::getenv(var); v != nullptr) name = v;
   }
   return "user " + (name.empty() ? std::string("unknown") : name);
+}
+
+Result<Settings> settings_for(const std::string& db, const std::string& config) {
+  if (!config.empty()) return load_settings(config, true);
+  return load_settings((std::filesystem::path(db).parent_path() / "squeaky.toml").string(), false);
 }
 
 }  // namespace squeaky::cli

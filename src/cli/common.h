@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "app/settings.h"
 #include "core/date.h"
 #include "core/result.h"
 #include "policy/plan.h"
@@ -41,6 +42,10 @@ Result<std::unique_ptr<Store>> open_store(const std::string& db, const Clock& cl
 
 // The plans: `file` when given, else $SQUEAKY_PLANS when set, else the plans squeaky ships.
 Result<PlanSet> load_plans(const std::string& file);
+
+// The settings: `config` when given (it must exist), else squeaky.toml beside the database when
+// there is one, else the defaults.
+Result<Settings> settings_for(const std::string& db, const std::string& config);
 
 // Who is acting, for the journal: "user NAME" from --user, $SQUEAKY_USER or $USER.
 std::string user_actor(const std::string& user_flag);

@@ -22,6 +22,7 @@
 #include "app/verify.h"
 #include "collect_commands.h"
 #include "common.h"
+#include "outbox_commands.h"
 #include "render.h"
 
 namespace squeaky::cli {
@@ -151,7 +152,9 @@ int cmd_demo(const Options& o, const Clock& clock) {
   if (!summary) return fail(summary.status());
   std::cout << "\n" << aging_text(*summary, false) << "\n" << largest_overdue_text(*summary, 10);
   std::cout << "\n" << demo_history_text(*demo);
-  auto calls = worklist(**store, *as_of, clock.now());
+  auto settings = settings_for(demo->db, "");
+  if (!settings) return fail(settings.status());
+  auto calls = worklist(**store, *as_of, clock.now(), settings->compliance);
   if (!calls) return fail(calls.status());
   if (calls->size() > 5) calls->resize(5);
   std::cout << "\n" << worklist_text(*as_of, *calls);
@@ -161,6 +164,7 @@ int cmd_demo(const Options& o, const Clock& clock) {
             << "  squeaky --db " << db << " run --dry-run --days 14 --as-of " << as_of->plus_days(1).to_string() << "\n"
             << "  squeaky --db " << db << " aging --as-of " << as_of->to_string() << " --by-customer\n"
             << "  squeaky --db " << db << " customer show C0001 --as-of " << as_of->to_string() << "\n"
+            << "  squeaky --db " << db << " outbox --status sent\n"
             << "  squeaky --db " << db << " verify\n";
   return 0;
 }
@@ -175,6 +179,11 @@ int run(int argc, char** argv) {
   const char* env_db = std::getenv("SQUEAKY_DB");
   o.db = env_db != nullptr && *env_db != '\0' ? env_db : "squeaky.db";
   app.add_option("--db", o.db, "the SQLite database file (default ./squeaky.db, or $SQUEAKY_DB)");
+  const char* env_config = std::getenv("SQUEAKY_CONFIG");
+  std::string config = env_config != nullptr ? env_config : "";
+  app.add_option(
+      "--config", config,
+      "the settings file (default $SQUEAKY_CONFIG, else squeaky.toml beside the database when there is one)");
 
   const auto add_as_of = [&o](CLI::App* cmd) {
     cmd->add_option("--as-of", o.as_of, "the date to report as of, YYYY-MM-DD (default: today, UTC)");
@@ -211,6 +220,8 @@ int run(int argc, char** argv) {
 
   CollectCommands collection;
   collection.add_to(app);
+  OutboxCommands outbox;
+  outbox.add_to(app);
 
   try {
     app.parse(argc, argv);
@@ -245,7 +256,8 @@ int run(int argc, char** argv) {
   if (*verify) return cmd_verify(o, clock);
   if (*demo) return cmd_demo(o, clock);
   if (*gen) return cmd_gen(o, clock);
-  if (auto rc = collection.run(o.db, clock)) return *rc;
+  if (auto rc = collection.run(o.db, config, clock)) return *rc;
+  if (auto rc = outbox.run(o.db, config, clock)) return *rc;
   return kExitUsage;
 }
 

@@ -8,6 +8,7 @@
 #include "app/collect.h"
 #include "app/demo.h"
 #include "app/import.h"
+#include "app/outbox.h"
 #include "app/reports.h"
 #include "app/verify.h"
 
@@ -32,6 +33,13 @@ std::string forecast_text(const std::vector<RunReport>& days);
 std::string forecast_json(const std::vector<RunReport>& days);
 std::string worklist_text(Date as_of, const std::vector<WorkItem>& items);
 std::string worklist_json(Date as_of, const std::vector<WorkItem>& items);
+
+std::string outbox_text(const std::vector<OutboxItem>& items);
+std::string outbox_json(const std::vector<OutboxItem>& items);
+std::string send_text(const SendReport& report);
+std::string send_json(const SendReport& report);
+std::string letters_text(const LetterBatch& batch);
+std::string letters_json(const LetterBatch& batch);
 
 // What the demo's runs did: steps taken and calls logged.
 std::string demo_history_text(const DemoReport& demo);

@@ -174,6 +174,7 @@ std::string journal_check_json(const JournalCheck& c) {
     j["problem"] = c.problem;
   } else {
     j["records_checked"] = c.records_checked;
+    j["messages_checked"] = c.messages_checked;
     j["ledger_differences"] = c.ledger_problem_count;
     j["ledger_problems"] = c.ledger_problems;
   }
@@ -186,6 +187,14 @@ namespace squeaky::cli {
 namespace {
 
 using Json = nlohmann::ordered_json;
+
+Json guard_json(const GuardDecision& d) {
+  Json out{{"verdict", to_string(d.verdict)}};
+  if (d.until) out["until"] = d.until->to_string();
+  if (!d.rule.empty()) out["rule"] = d.rule;
+  if (!d.reason.empty()) out["reason"] = d.reason;
+  return out;
+}
 
 Json run_report_json(const RunReport& r) {
   Json j;
@@ -202,14 +211,16 @@ Json run_report_json(const RunReport& r) {
       skipped.push_back({{"customer", c.customer_id}, {"step", s.step}, {"reason", s.reason}});
     }
     if (const auto& a = c.plan.action) {
-      for (Channel channel : a->channels) {
-        actions.push_back({{"customer", c.customer_id},
-                           {"step", a->step},
-                           {"channel", to_string(channel)},
-                           {"amount", a->overdue.to_string()},
-                           {"currency", a->overdue.currency().code()},
-                           {"plan", a->plan},
-                           {"reason", a->reason}});
+      for (size_t i = 0; i < a->channels.size(); ++i) {
+        Json action{{"customer", c.customer_id},
+                    {"step", a->step},
+                    {"channel", to_string(a->channels[i])},
+                    {"amount", a->overdue.to_string()},
+                    {"currency", a->overdue.currency().code()},
+                    {"plan", a->plan},
+                    {"reason", a->reason}};
+        if (i < c.guard.size()) action["guard"] = guard_json(c.guard[i]);
+        actions.push_back(std::move(action));
       }
     }
   }
@@ -252,9 +263,51 @@ std::string worklist_json(Date as_of, const std::vector<WorkItem>& items) {
                     {"phones", phones},
                     {"local_time", w.local_time},
                     {"reason", w.task.reason},
-                    {"history", w.history}});
+                    {"history", w.history},
+                    {"guard", guard_json(w.guard)}});
   }
   return Json{{"as_of", as_of.to_string()}, {"calls", list}}.dump() + "\n";
+}
+
+}  // namespace squeaky::cli
+
+namespace squeaky::cli {
+
+std::string outbox_json(const std::vector<OutboxItem>& items) {
+  Json list = Json::array();
+  for (const OutboxItem& i : items) {
+    Json item{{"id", i.action_id},
+              {"customer", i.customer_id},
+              {"channel", i.channel},
+              {"step", i.step},
+              {"queued_on", i.on.to_string()},
+              {"status", i.status},
+              {"attempts", i.attempts},
+              {"sha256", i.sha256},
+              {"message_id", i.message_id},
+              {"subject", i.subject},
+              {"last_error", i.last_error}};
+    item["not_before"] = i.not_before ? Json(i.not_before->to_string()) : Json(nullptr);
+    item["sent_at"] = i.sent_at ? Json(i.sent_at->to_string()) : Json(nullptr);
+    list.push_back(std::move(item));
+  }
+  return Json{{"items", list}}.dump() + "\n";
+}
+
+std::string send_json(const SendReport& r) {
+  return Json{
+             {"sent", r.sent},       {"deferred", r.deferred}, {"failed", r.failed},           {"rejected", r.rejected},
+             {"unknown", r.unknown}, {"blocked", r.blocked},   {"interrupted", r.interrupted}, {"items", r.lines}}
+             .dump() +
+         "\n";
+}
+
+std::string letters_json(const LetterBatch& b) {
+  return Json{{"date", b.day.to_string()}, {"letters", b.letters}, {"pages", b.pages},
+              {"blocked", b.blocked},      {"pdf", b.pdf},         {"manifest", b.manifest},
+              {"folder", b.folder},        {"items", b.lines}}
+             .dump() +
+         "\n";
 }
 
 }  // namespace squeaky::cli

@@ -1,5 +1,8 @@
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <filesystem>
+
 #include "render.h"
 
 namespace squeaky::cli {
@@ -273,8 +276,11 @@ std::string journal_check_text(const JournalCheck& c) {
     std::string out = fmt::format("journal intact: {} entr{}; last entry {} has hash {}\n", c.entries,
                                   c.entries == 1 ? "y" : "ies", c.head.seq, c.head.hash);
     if (c.ledger_problem_count == 0) {
-      return out + fmt::format("ledger matches the journal: {} record{} checked\n", c.records_checked,
-                               c.records_checked == 1 ? "" : "s");
+      return out +
+             fmt::format("ledger matches the journal: {} record{} checked\n", c.records_checked,
+                         c.records_checked == 1 ? "" : "s") +
+             fmt::format("letters and emails match the journal: {} stored cop{} checked\n", c.messages_checked,
+                         c.messages_checked == 1 ? "y" : "ies");
     }
     out += fmt::format("ledger does NOT match the journal: {} difference{}\n", c.ledger_problem_count,
                        c.ledger_problem_count == 1 ? "" : "s");
@@ -313,13 +319,19 @@ void day_lines(std::string& out, const CustomerDay& c, std::string_view indent) 
   if (c.plan.action) {
     out += fmt::format("{}{}: {} by {}: {}\n", indent, who, c.plan.action->step, channels_text(c.plan.action->channels),
                        c.plan.action->reason);
+    for (size_t i = 0; i < c.guard.size() && i < c.plan.action->channels.size(); ++i) {
+      if (c.guard[i].verdict != Verdict::kBlock) continue;
+      out += fmt::format("{}{}: {} by {} blocked ({}): {}\n", indent, who, c.plan.action->step,
+                         to_string(c.plan.action->channels[i]), c.guard[i].rule, c.guard[i].reason);
+    }
   }
 }
 
 std::string counts(const RunReport& r) {
   return fmt::format("{} action{}, {} skipped step{}, {} event{}; {} overdue customer{} held", r.actions,
                      r.actions == 1 ? "" : "s", r.skipped, r.skipped == 1 ? "" : "s", r.events,
-                     r.events == 1 ? "" : "s", r.held.size(), r.held.size() == 1 ? "" : "s");
+                     r.events == 1 ? "" : "s", r.held.size(), r.held.size() == 1 ? "" : "s") +
+         (r.blocked == 0 ? "" : fmt::format("; {} blocked by the contact rules", r.blocked));
 }
 
 }  // namespace
@@ -347,10 +359,16 @@ std::string forecast_text(const std::vector<RunReport>& days) {
 }
 
 std::string worklist_text(Date as_of, const std::vector<WorkItem>& items) {
+  const auto callable = static_cast<size_t>(
+      std::count_if(items.begin(), items.end(), [](const WorkItem& w) { return w.guard.verdict == Verdict::kAllow; }));
   std::string out = fmt::format("Worklist for {}: {} call{}, largest expected recovery first\n", as_of.to_string(),
-                                items.size(), items.size() == 1 ? "" : "s");
+                                callable, callable == 1 ? "" : "s");
+  if (callable < items.size()) {
+    out += fmt::format("  and {} held back by the contact rules (listed last)\n", items.size() - callable);
+  }
   size_t n = 0;
   for (const WorkItem& w : items) {
+    if (n == callable) out += "\nNot callable now:\n";
     out += fmt::format("\n{}. {} {}: {} {} overdue, oldest {} days; expected {} {}\n", ++n, w.customer_id, w.name,
                        w.overdue.to_grouped_string(), w.overdue.currency().code(), w.days_past_due,
                        w.expected.to_grouped_string(), w.expected.currency().code());
@@ -359,6 +377,11 @@ std::string worklist_text(Date as_of, const std::vector<WorkItem>& items) {
       phones += (phones.empty() ? "" : ", ") + c.value + " (" + std::string(to_string(c.type)) + ")";
     out += "   call:    " + (phones.empty() ? std::string("no number on file") : phones) + "\n";
     if (!w.local_time.empty()) out += "   local:   " + w.local_time + "\n";
+    if (w.guard.verdict == Verdict::kDefer) {
+      out += "   from:    " + w.guard.until->to_string() + " (" + w.guard.rule + ": " + w.guard.reason + ")\n";
+    } else if (w.guard.verdict == Verdict::kBlock) {
+      out += "   blocked: " + w.guard.rule + ": " + w.guard.reason + "\n";
+    }
     out += "   why:     " + w.task.reason + "\n";
     for (size_t i = 0; i < w.history.size(); ++i)
       out += (i == 0 ? "   history: " : "            ") + w.history[i] + "\n";
@@ -378,6 +401,57 @@ std::string demo_history_text(const DemoReport& demo) {
   std::string calls;
   for (const auto& [outcome, n] : demo.outcomes) calls += fmt::format("{}{} {}", calls.empty() ? "" : ", ", n, outcome);
   out += "  calls logged: " + (calls.empty() ? std::string("none") : calls) + "\n";
+  out += fmt::format(
+      "  emails sent:  {} (to {}/mail){}\n", demo.emails_sent, std::filesystem::path(demo.db).parent_path().string(),
+      demo.emails_blocked == 0 ? "" : fmt::format(", {} blocked by the contact rules", demo.emails_blocked));
+  out += fmt::format("  letters:      {} printed (to {}/letters){}\n", demo.letters_printed,
+                     std::filesystem::path(demo.db).parent_path().string(),
+                     demo.letters_blocked == 0 ? "" : fmt::format(", {} blocked", demo.letters_blocked));
+  return out;
+}
+
+}  // namespace squeaky::cli
+
+namespace squeaky::cli {
+
+std::string outbox_text(const std::vector<OutboxItem>& items) {
+  std::string out = fmt::format("{} item{}\n", items.size(), items.size() == 1 ? "" : "s");
+  if (items.empty()) return out;
+  out += fmt::format("{:>8}  {:<10} {:<12} {:<7} {:<10} {:<9} {}\n", "id", "queued", "customer", "channel", "step",
+                     "status", "detail");
+  for (const OutboxItem& i : items) {
+    std::string detail = i.last_error;
+    if (i.status == "sent" && i.sent_at)
+      detail = i.sent_at->to_string() + (i.sha256.empty() ? "" : " sha256 " + i.sha256.substr(0, 16));
+    if (i.not_before && (i.status == "queued" || i.status == "failed")) {
+      detail = "not before " + i.not_before->to_string() + (detail.empty() ? "" : "; " + detail);
+    }
+    if (i.attempts > 0 && i.status != "sent")
+      detail += fmt::format(" ({} attempt{})", i.attempts, i.attempts == 1 ? "" : "s");
+    out += fmt::format("{:>8}  {:<10} {:<12} {:<7} {:<10} {:<9} {}\n", i.action_id, i.on.to_string(), i.customer_id,
+                       i.channel, i.step, i.status, detail);
+  }
+  return out;
+}
+
+std::string send_text(const SendReport& r) {
+  std::string out = fmt::format("Sent {}, deferred {}, failed {}, rejected {}, unknown {}, blocked {}", r.sent,
+                                r.deferred, r.failed, r.rejected, r.unknown, r.blocked);
+  if (r.interrupted > 0) out += fmt::format("; {} interrupted earlier, now unknown", r.interrupted);
+  out += "\n";
+  for (const std::string& line : r.lines) out += "  " + line + "\n";
+  return out;
+}
+
+std::string letters_text(const LetterBatch& b) {
+  if (b.letters == 0) {
+    return fmt::format("No letters to print on {}{}\n", b.day.to_string(),
+                       b.blocked == 0 ? "" : fmt::format(" ({} blocked)", b.blocked));
+  }
+  std::string out = fmt::format("{} letter{}, {} page{} for {}\n  print:    {}\n  manifest: {}\n  copies:   {}\n",
+                                b.letters, b.letters == 1 ? "" : "s", b.pages, b.pages == 1 ? "" : "s",
+                                b.day.to_string(), b.pdf, b.manifest, b.folder);
+  for (const std::string& line : b.lines) out += "  " + line + "\n";
   return out;
 }
 

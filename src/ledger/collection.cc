@@ -16,7 +16,7 @@ constexpr NameTable<StopFlag, 3> kStopFlags{{
     {"cease-communication", StopFlag::kCeaseCommunication},
 }};
 
-constexpr NameTable<CallOutcome, 8> kOutcomes{{
+constexpr NameTable<CallOutcome, 9> kOutcomes{{
     {"promise", CallOutcome::kPromise},
     {"paid", CallOutcome::kPaid},
     {"dispute", CallOutcome::kDispute},
@@ -25,6 +25,7 @@ constexpr NameTable<CallOutcome, 8> kOutcomes{{
     {"no-answer", CallOutcome::kNoAnswer},
     {"left-message", CallOutcome::kLeftMessage},
     {"refused", CallOutcome::kRefused},
+    {"no-connection", CallOutcome::kNoConnection},
 }};
 
 }  // namespace
@@ -38,6 +39,8 @@ bool is_conversation(CallOutcome outcome) {
   return outcome == CallOutcome::kPromise || outcome == CallOutcome::kPaid || outcome == CallOutcome::kDispute ||
          outcome == CallOutcome::kHardship || outcome == CallOutcome::kRefused;
 }
+
+bool counts_as_attempt(CallOutcome outcome) { return outcome != CallOutcome::kNoConnection; }
 
 const StepRecord* Episode::find(std::string_view step) const {
   for (auto it = steps.rbegin(); it != steps.rend(); ++it) {

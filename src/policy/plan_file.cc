@@ -227,10 +227,10 @@ class PlanFileReader {
       if (name) step.name = *name;
       const std::string where =
           name ? "step " + quoted(*name) : "step " + std::to_string(i + 1) + " of plan " + quoted(plan.name);
-      check_keys(
-          table,
-          {"name", "description", "channels", "days_past_due", "after", "days_after", "latest_days_past_due", "agency"},
-          where);
+      check_keys(table,
+                 {"name", "description", "channels", "days_past_due", "after", "days_after", "latest_days_past_due",
+                  "agency", "threatens_suit"},
+                 where);
       if (name) {
         const Line line = line_of(*table.get("name"));
         auto [it, inserted] = first_line.emplace(*name, line);
@@ -279,6 +279,13 @@ class PlanFileReader {
         }
       } else if (to_agency && !table.contains("agency")) {
         error(line_of(table), where + " has channel 'agency' but no key 'agency' (who receives the account)");
+      }
+      if (const toml::node* node = table.get("threatens_suit")) {
+        if (node->is_boolean()) {
+          step.threatens_suit = node->as_boolean()->get();
+        } else {
+          wrong_type(*node, "threatens_suit", "true or false");
+        }
       }
       plan.steps.push_back(std::move(step));
     }

@@ -593,6 +593,14 @@ Result<std::unordered_map<std::string, CollectionState>> Collection::states(std:
                if (!q.text(1).empty()) st.last_conversation = stored_date(q.text(1));
              });
   }
+  if (s.is_ok()) {
+    s = each(for_customer("SELECT customer_id, id, channel, contact, on_date, note FROM opt_outs", customer_id,
+                          "customer_id", " ORDER BY id"),
+             [](Statement& q, CollectionState& st) {
+               st.opt_outs.push_back({q.integer(1), std::string(q.text(2)), std::string(q.text(3)),
+                                      stored_date(q.text(4)), std::string(q.text(5))});
+             });
+  }
   if (!s.is_ok()) return s;
   return out;
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sqlite_collection.h"
+#include "sqlite_outbox.h"
 #include "sqlite_util.h"
 #include "store/record_fields.h"
 
@@ -66,7 +67,14 @@ CREATE TABLE journal_head (
 INSERT INTO journal_head VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
 )sql"},
     {2, "collection: episodes, actions, promises, payment plans, holds, flags, disputes, calls, runs", nullptr},
+    {3, "outbox and opt-outs", nullptr},
 };
+
+// The migrations whose text lives beside the code that uses the tables.
+const char* migration_sql(const Migration& m) {
+  if (m.sql != nullptr) return m.sql;
+  return m.version == 2 ? sqlite::kCollectionSchema : sqlite::kOutboxSchema;
+}
 
 // Column lists, kept beside the readers that depend on their order.
 constexpr const char* kCustomerColumns =
@@ -178,6 +186,9 @@ class SqliteTransaction final : public StoreTransaction, public sqlite::JournalW
   Status resolve_dispute(int64_t id, Date on, std::string_view resolution, std::string_view actor) override;
   Result<int64_t> log_call(const CallRecord& call, std::string_view actor) override;
   Status record_run(Date as_of, int64_t actions, int64_t skipped, std::string_view actor) override;
+  Result<int64_t> add_opt_out(std::string_view customer_id, const OptOut& opt_out, std::string_view actor) override;
+  Status update_outbox(const OutboxItem& item, std::string_view expected_status, std::string_view event,
+                       std::string_view detail, std::string_view actor) override;
 
   Status append(std::string_view customer_id, std::string_view actor, std::string_view kind,
                 std::string payload) override;
@@ -226,6 +237,11 @@ class SqliteStore final : public Store {
   Result<std::optional<Dispute>> open_dispute_on(std::string_view invoice_id) override {
     return collection_.open_dispute_on(invoice_id);
   }
+  Result<std::vector<OutboxItem>> outbox(std::string_view status, std::string_view customer_id,
+                                         bool with_content) override {
+    return outbox_.items(status, customer_id, with_content);
+  }
+  Result<std::optional<OutboxItem>> outbox_item(int64_t action_id) override { return outbox_.item(action_id); }
 
   Status exec(const char* statement) { return sqlite::exec(db_, statement); }
   Status error(const char* what) const { return sqlite::error(db_, what); }
@@ -241,6 +257,7 @@ class SqliteStore final : public Store {
   Statement insert_journal_, update_head_, select_head_;
   Statement customer_has_records_;
   sqlite::Collection collection_;
+  sqlite::Outbox outbox_;
 };
 
 void bind_customer(Statement& s, const Customer& c) {
@@ -345,7 +362,8 @@ Status SqliteStore::prepare_all() {
   for (const auto& [statement, text] : statements) {
     if (Status s = statement->prepare(db_, text); !s.is_ok()) return s;
   }
-  return collection_.prepare(db_);
+  if (Status s = collection_.prepare(db_); !s.is_ok()) return s;
+  return outbox_.prepare(db_);
 }
 
 Status SqliteStore::migrate() {
@@ -374,7 +392,7 @@ Status SqliteStore::migrate() {
   }
   for (const Migration& m : kMigrations) {
     if (m.version <= current) continue;
-    if (Status s = exec(m.sql != nullptr ? m.sql : sqlite::kCollectionSchema); !s.is_ok()) return rollback(s);
+    if (Status s = exec(migration_sql(m)); !s.is_ok()) return rollback(s);
     Statement record;
     if (Status s = record.prepare(db_, "INSERT INTO schema_migrations (version, description) VALUES (?1, ?2)");
         !s.is_ok()) {
@@ -698,7 +716,10 @@ Status SqliteTransaction::set_episode_track(std::string_view customer_id, int nu
 }
 Result<std::vector<int64_t>> SqliteTransaction::record_actions(const std::vector<ActionRecord>& records,
                                                                std::string_view actor) {
-  return store_.collection_.record_actions(*this, records, actor);
+  auto ids = store_.collection_.record_actions(*this, records, actor);
+  if (!ids) return ids;
+  if (Status s = store_.outbox_.enqueue(records, *ids); !s.is_ok()) return s;
+  return ids;
 }
 Result<int64_t> SqliteTransaction::add_promise(std::string_view customer_id, const PromiseToPay& promise,
                                                std::string_view actor) {
@@ -739,6 +760,16 @@ Result<int64_t> SqliteTransaction::log_call(const CallRecord& call, std::string_
 }
 Status SqliteTransaction::record_run(Date as_of, int64_t actions, int64_t skipped, std::string_view actor) {
   return store_.collection_.record_run(*this, as_of, at_.to_string(), actions, skipped, actor);
+}
+
+Result<int64_t> SqliteTransaction::add_opt_out(std::string_view customer_id, const OptOut& opt_out,
+                                               std::string_view actor) {
+  return store_.outbox_.add_opt_out(*this, customer_id, opt_out, actor);
+}
+
+Status SqliteTransaction::update_outbox(const OutboxItem& item, std::string_view expected_status,
+                                        std::string_view event, std::string_view detail, std::string_view actor) {
+  return store_.outbox_.update(*this, item, expected_status, event, detail, actor);
 }
 
 Result<CollectionState> SqliteStore::collection_state(std::string_view customer_id) {

@@ -39,6 +39,14 @@ class Statement {
     sqlite3_bind_int64(stmt_, i, value);
     return *this;
   }
+  Statement& bind_blob(int i, std::string_view bytes) {
+    sqlite3_bind_blob64(stmt_, i, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& bind_null(int i) {
+    sqlite3_bind_null(stmt_, i);
+    return *this;
+  }
   // SQLITE_ROW, SQLITE_DONE or an error code.
   int step() { return sqlite3_step(stmt_); }
   void reset() {
@@ -51,6 +59,11 @@ class Statement {
                         : std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
   }
   int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+  std::string_view blob(int col) const {
+    const auto* p = static_cast<const char*>(sqlite3_column_blob(stmt_, col));
+    return p == nullptr ? std::string_view{}
+                        : std::string_view(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
+  }
 
  private:
   sqlite3_stmt* stmt_ = nullptr;

@@ -14,6 +14,7 @@
 
 #include "core/date.h"
 #include "core/result.h"
+#include "guard/guard.h"
 #include "planner/planner.h"
 #include "policy/plan.h"
 #include "store/store.h"
@@ -24,6 +25,9 @@ struct CustomerDay {
   std::string customer_id;
   std::string name;
   DayPlan plan;
+  // The compliance guard's decision on each channel of plan.action, in the same order. A blocked
+  // channel is recorded with status "blocked" and sends nothing.
+  std::vector<GuardDecision> guard;
 };
 
 struct RunReport {
@@ -31,17 +35,20 @@ struct RunReport {
   bool already_run = false;            // the day had been run before: nothing was written
   std::vector<CustomerDay> customers;  // those with an action, a skipped step or an event, by id
   std::vector<CustomerDay> held;       // overdue customers something held back, by id
-  size_t actions = 0;
+  size_t actions = 0;                  // channels that act (blocked ones not counted)
+  size_t blocked = 0;
   size_t skipped = 0;
   size_t events = 0;
 };
 
-// Runs the day. Fails with kConflict when a later day has already been run.
-Result<RunReport> run_day(Store& store, const PlanSet& plans, Date as_of);
+// Runs the day under the compliance guard's `rules`. Fails with kConflict when a later day has
+// already been run.
+Result<RunReport> run_day(Store& store, const PlanSet& plans, Date as_of, const GuardSettings& rules = {});
 
 // What the next `days` days would bring, starting with `from`, if no money arrived and nobody
 // recorded anything: each day's report, computed without writing.
-Result<std::vector<RunReport>> forecast(Store& store, const PlanSet& plans, Date from, int days);
+Result<std::vector<RunReport>> forecast(Store& store, const PlanSet& plans, Date from, int days,
+                                        const GuardSettings& rules = {});
 
 struct WorkItem {
   std::string customer_id;
@@ -53,11 +60,15 @@ struct WorkItem {
   std::vector<Contact> phones;       // numbers to call (opted-out ones left out)
   std::string local_time;            // "14:05 Tue (America/Chicago)", or "" when the zone is unknown
   std::vector<std::string> history;  // the last few actions and calls, newest first
+  // Whether the call may be made now: stop flags, do-not-call numbers, call frequency and the
+  // debtor's convenient hours. A deferred call says from when it may be made.
+  GuardDecision guard;
 };
 
-// Open call tasks ranked by expected value, largest first (ties by customer id). `now` gives the
+// Open call tasks: those that may be called now first, ranked by expected value, largest first
+// (ties by customer id); then those the guard holds back, soonest callable first. `now` gives the
 // debtor's local time.
-Result<std::vector<WorkItem>> worklist(Store& store, Date as_of, Timestamp now);
+Result<std::vector<WorkItem>> worklist(Store& store, Date as_of, Timestamp now, const GuardSettings& rules = {});
 
 // What a person records. `actor` is who records it ("user alice").
 struct CallLog {
@@ -88,5 +99,9 @@ Status add_hold(Store& store, const PlanSet& plans, const std::string& customer_
 Status set_flag(Store& store, const std::string& customer_id, StopFlag flag, Date on, const std::string& note,
                 std::string_view actor);
 Status clear_flag(Store& store, const std::string& customer_id, StopFlag flag, Date on, std::string_view actor);
+// The debtor asked not to be contacted through `channel` ("email", "phone" or "letter"), or at
+// `contact` only (one of the customer's addresses or numbers of that channel).
+Status record_opt_out(Store& store, const std::string& customer_id, const std::string& channel,
+                      const std::string& contact, Date on, const std::string& note, std::string_view actor);
 
 }  // namespace squeaky

@@ -5,8 +5,9 @@
 // day, before the run, the collectors "work" the open call tasks: an outcome drawn from a seeded
 // sequence (a promise, no answer, a message, a refusal, now and then a dispute or a hardship), so
 // the demo shows promises kept and broken, disputes and hardship pauses; the calls of the last two
-// days are left open as the worklist. The same options give the same demo. Not thread-safe with respect to the store it
-// creates.
+// days are left open as the worklist. After each run the day's emails are sent (to .eml files, at
+// 09:00 and 17:00 UTC so that every debtor's convenient hours come round) and its letters printed. The same options
+// give the same demo. Not thread-safe with respect to the store it creates.
 #pragma once
 
 #include <map>
@@ -38,7 +39,14 @@ struct DemoReport {
   int days_run = 0;
   std::map<std::string, size_t> steps;     // actions by step over the runs (one per step, not channel)
   std::map<std::string, size_t> outcomes;  // calls logged by outcome
+  size_t emails_sent = 0;                  // into <dir>/mail as .eml files
+  size_t emails_blocked = 0;
+  size_t letters_printed = 0;  // into <dir>/letters/<day>/
+  size_t letters_blocked = 0;
 };
+
+// The settings the demo's business uses (written to <dir>/squeaky.toml).
+std::string_view demo_settings_toml();
 
 // Rebuilds `options.dir`'s ledger from scratch (any squeaky.db there is replaced).
 Result<DemoReport> build_demo(const DemoOptions& options, const PlanSet& plans, const Clock& clock);

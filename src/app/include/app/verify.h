@@ -5,6 +5,8 @@
 // customer, invoice, payment and credit entries and compares the result with the ledger's tables,
 // so a record edited in the database behind squeaky's back (an amount lowered, a due date moved,
 // an invoice deleted or slipped in) is found and named, even though the chain itself is intact.
+// Likewise every stored copy of a letter or email is hashed again and compared with the SHA-256
+// the journal recorded when it went out, which proves the copy is the one that was sent.
 // Not thread-safe with respect to `store`.
 #pragma once
 
@@ -26,7 +28,8 @@ struct JournalCheck {
   // sentence each, at most kMaxLedgerProblems of them; ledger_problem_count counts them all.
   std::vector<std::string> ledger_problems;
   int64_t ledger_problem_count = 0;
-  int64_t records_checked = 0;  // customers, invoices, payments and credits compared
+  int64_t records_checked = 0;   // customers, invoices, payments and credits compared
+  int64_t messages_checked = 0;  // stored letters and emails whose SHA-256 was checked against the journal
 
   bool intact() const { return problem.empty() && ledger_problem_count == 0; }
 };

@@ -85,12 +85,35 @@ struct FlagRecord {
 };
 
 // The outcome a collector logs for a call.
-enum class CallOutcome { kPromise, kPaid, kDispute, kHardship, kWrongNumber, kNoAnswer, kLeftMessage, kRefused };
+enum class CallOutcome {
+  kPromise,
+  kPaid,
+  kDispute,
+  kHardship,
+  kWrongNumber,
+  kNoAnswer,
+  kLeftMessage,
+  kRefused,
+  kNoConnection,  // busy, not in service: the call never connected
+};
 std::string_view to_string(CallOutcome outcome);  // "promise", "paid", ..., "wrong-number", "left-message"
 std::optional<CallOutcome> parse_call_outcome(std::string_view text);
 // Whether the collector spoke with the debtor (promise, paid, dispute, hardship, refused). Only
 // conversations hold back the next call; attempts (no answer, a message, a wrong number) do not.
 bool is_conversation(CallOutcome outcome);
+// Whether the call counts towards the limit on call attempts: every call except one that never
+// connected.
+bool counts_as_attempt(CallOutcome outcome);
+
+// The debtor asked not to be contacted through a channel ("email", "phone" or "letter"), or at one
+// address or number of it (`contact`; "" = every contact of the channel).
+struct OptOut {
+  int64_t id = 0;
+  std::string channel;
+  std::string contact;
+  Date on;
+  std::string note;
+};
 
 struct CallRecord {
   int64_t id = 0;
@@ -120,6 +143,32 @@ struct ActionRecord {
       invoices;  // the overdue invoices as canonical JSON: [{"days_past_due":..,"due_date":..,"id":..,"open":..}]
 };
 
+// A letter or an email on its way to the debtor: one per queued email or letter action (the
+// action's id is the idempotency key). status: "queued" (waiting, possibly until not_before),
+// "sending" (handed to the transport, result not yet recorded), "sent" (accepted by the mail
+// server, or printed for a letter), "failed" (a temporary error; retried at not_before until the
+// attempts run out), "rejected" (a permanent error), "unknown" (interrupted after the server may
+// have accepted it: a person must confirm), "blocked" (the compliance guard refused it),
+// "cancelled" (by a person).
+struct OutboxItem {
+  int64_t action_id = 0;
+  std::string customer_id;
+  std::string channel;  // "email" or "letter"
+  std::string step;     // the plan step or message purpose
+  Date on;              // the day the run queued it
+  std::string status = "queued";
+  int attempts = 0;
+  std::optional<Timestamp> not_before;
+  std::string message_id;  // the email's Message-ID, stable per action
+  std::string recipients;  // email addresses, or the postal address block, one per line
+  std::string subject;
+  std::string content;  // the exact bytes that went out: RFC 5322 message or PDF letter
+  std::string sha256;   // of content, hex
+  int pages = 0;        // letters: pages of the PDF
+  std::optional<Timestamp> sent_at;
+  std::string last_error;
+};
+
 struct CollectionState {
   std::optional<Episode> episode;  // the open episode, if any
   int last_episode_number = 0;
@@ -128,6 +177,7 @@ struct CollectionState {
   std::vector<Hold> holds;                  // not yet over
   std::vector<FlagRecord> flags;
   std::optional<Date> last_conversation;  // the last call in which the debtor was reached
+  std::vector<OptOut> opt_outs;
 };
 
 }  // namespace squeaky

@@ -39,8 +39,9 @@ struct PlanStep {
   std::string after;
   int days_after = 0;
   std::optional<int> latest_days_past_due;
-  std::string agency;       // for the agency channel: who receives the account
-  std::string description;  // one line for people: what this step says or does
+  std::string agency;           // for the agency channel: who receives the account
+  bool threatens_suit = false;  // the step sues or says it may: never on a time-barred debt
+  std::string description;      // one line for people: what this step says or does
 };
 
 struct Plan {

@@ -72,6 +72,15 @@ class StoreTransaction {
   virtual Status resolve_dispute(int64_t id, Date on, std::string_view resolution, std::string_view actor) = 0;
   // Logs a call and closes the customer's open call tasks with its outcome.
   virtual Result<int64_t> log_call(const CallRecord& call, std::string_view actor) = 0;
+  // The debtor asked not to be contacted through a channel, or at one address of it.
+  virtual Result<int64_t> add_opt_out(std::string_view customer_id, const OptOut& opt_out,
+                                      std::string_view actor) = 0;
+  // Moves an outbox item from `expected_status` to the state `item` describes (status, attempts,
+  // not_before, the content and its hash, ...) and journals "outbox.<event>" with `detail`. The
+  // action's status follows the item's. Fails with kConflict when the item is no longer in
+  // `expected_status` (someone else moved it).
+  virtual Status update_outbox(const OutboxItem& item, std::string_view expected_status, std::string_view event,
+                               std::string_view detail, std::string_view actor) = 0;
   // Marks the day as run. Fails with kConflict if it was run already.
   virtual Status record_run(Date as_of, int64_t actions, int64_t skipped, std::string_view actor) = 0;
 
@@ -104,6 +113,11 @@ class Store {
   // Actions with the given status ("" for all), of one customer ("" for all), oldest first.
   virtual Result<std::vector<ActionRecord>> actions(std::string_view customer_id, std::string_view status) = 0;
   virtual Result<std::vector<CallRecord>> calls(std::string_view customer_id) = 0;
+  // Outbox items with the given status ("" for all) of one customer ("" for all), by action id;
+  // with their content only when `with_content`.
+  virtual Result<std::vector<OutboxItem>> outbox(std::string_view status, std::string_view customer_id,
+                                                 bool with_content) = 0;
+  virtual Result<std::optional<OutboxItem>> outbox_item(int64_t action_id) = 0;
   // The customer's open dispute on `invoice_id`, if any.
   virtual Result<std::optional<Dispute>> open_dispute_on(std::string_view invoice_id) = 0;
 

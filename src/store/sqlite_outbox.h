@@ -1,0 +1,41 @@
+// The outbox and the opt-outs in SQLite (migration 3): letters and emails on their way, with the
+// exact bytes that went out, and the channels debtors asked not to be contacted through. Used by
+// sqlite_store.cc only; not thread-safe (one per connection).
+#pragma once
+
+#include <sqlite3.h>
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "ledger/collection.h"
+#include "sqlite_collection.h"
+#include "sqlite_util.h"
+
+namespace squeaky::sqlite {
+
+// The schema of migration 3. Databases made before it get an outbox item for every queued email
+// or letter action.
+extern const char* const kOutboxSchema;
+
+class Outbox {
+ public:
+  Status prepare(sqlite3* db);
+
+  // Creates the outbox items of freshly recorded actions: one per queued email or letter.
+  Status enqueue(const std::vector<ActionRecord>& records, const std::vector<int64_t>& ids);
+  Status update(JournalWriter& j, const OutboxItem& item, std::string_view expected_status, std::string_view event,
+                std::string_view detail, std::string_view actor);
+  Result<int64_t> add_opt_out(JournalWriter& j, std::string_view customer_id, const OptOut& opt_out,
+                              std::string_view actor);
+
+  Result<std::vector<OutboxItem>> items(std::string_view status, std::string_view customer_id, bool with_content);
+  Result<std::optional<OutboxItem>> item(int64_t action_id);
+
+ private:
+  sqlite3* db_ = nullptr;
+  Statement insert_, update_, update_action_, select_one_, insert_opt_out_;
+};
+
+}  // namespace squeaky::sqlite
