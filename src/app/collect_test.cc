@@ -112,7 +112,7 @@ TEST_F(CollectionScenario, NeverPaysWalksTheWholeLadder) {
                                      "2026-03-09 first-call call",            // notice + 7
                                      "2026-03-14 second-call call",           // first call + 5
                                      "2026-04-01 final-demand letter email",  // 60
-                                     "2026-04-08 placement agency",           // final demand + 7
+                                     "2026-04-08 placement agency letter",    // final demand + 7
                                  }));
   auto placed = store_->actions("C1", "placed");
   ASSERT_TRUE(placed);
@@ -163,7 +163,7 @@ TEST_F(CollectionScenario, APartialPaymentDelaysTheNextStepButNeverGoesBack) {
                 "2026-03-14 first-call call",  // payment + 7, not notice + 7
                 "2026-03-19 second-call call",
                 "2026-04-01 final-demand letter email",
-                "2026-04-08 placement agency",
+                "2026-04-08 placement agency letter",
             }));
   auto placed = store_->actions("C1", "placed");
   EXPECT_EQ((*placed)[0].amount, usd("600.00"));
@@ -199,7 +199,7 @@ TEST_F(CollectionScenario, ABrokenPromiseEscalatesOnTheNextRun) {
                 "2026-03-24 first-call call",
                 "2026-03-29 second-call call",
                 "2026-04-01 final-demand letter email",
-                "2026-04-08 placement agency",
+                "2026-04-08 placement agency letter",
             }));
 }
 
@@ -224,7 +224,7 @@ TEST_F(CollectionScenario, APaymentPlanDefaultedOnItsSecondInstalmentResumesTheL
                 "2026-04-19 first-call call",
                 "2026-04-24 second-call call",
                 "2026-04-25 final-demand letter email",  // due since 2026-04-24: one step a day
-                "2026-05-02 placement agency",
+                "2026-05-02 placement agency letter",
             }));
 }
 
@@ -245,7 +245,7 @@ TEST_F(CollectionScenario, ADisputedInvoiceLeavesTheTriggersAndTheAmounts) {
                 "2026-03-24 first-call call",
                 "2026-03-29 second-call call",
                 "2026-04-16 final-demand letter email",  // INV-B 60
-                "2026-04-23 placement agency",
+                "2026-04-23 placement agency letter",
             }));
   auto placed = store_->actions("C1", "placed");
   EXPECT_EQ((*placed)[0].amount, usd("500.00"));
@@ -259,7 +259,7 @@ TEST_F(CollectionScenario, TheLargeTierEscalatesSooner) {
                                      "2026-02-15 first-call call",  // 15 days past due
                                      "2026-02-20 second-call call", "2026-03-02 notice letter email",
                                      "2026-03-17 final-demand letter email",  // 45
-                                     "2026-03-24 placement agency",           // 52
+                                     "2026-03-24 placement agency letter",    // 52
                                  }));
 }
 
@@ -273,7 +273,7 @@ TEST_F(CollectionScenario, AfterAFortyDayOutageOnlyTheMostAdvancedStepGoesOut) {
                                                  "2026-03-23 skipped first-call",
                                                  "2026-03-23 second-call call",
                                                  "2026-04-01 final-demand letter email",
-                                                 "2026-04-08 placement agency",
+                                                 "2026-04-08 placement agency letter",
                                              }));
   auto skipped = store_->actions("C1", "skipped");
   ASSERT_EQ(skipped->size(), 2u);

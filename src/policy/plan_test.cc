@@ -82,7 +82,7 @@ TEST(DefaultPlanSetTest, StandardLadder) {
                             "first-call: call after=notice+7",
                             "second-call: call after=first-call+5",
                             "final-demand: letter email dpd=60",
-                            "placement: agency after=final-demand+7 latest=90",
+                            "placement: agency letter after=final-demand+7 latest=90",
                         }));
   EXPECT_EQ(p->payment_grace_days, 7);
   EXPECT_EQ(p->conversation_grace_days, 7);
@@ -105,7 +105,7 @@ TEST(DefaultPlanSetTest, LargeLadder) {
                             "second-call: call after=first-call+5",
                             "notice: letter email dpd=30",
                             "final-demand: letter email dpd=45",
-                            "placement: agency after=final-demand+7 latest=90",
+                            "placement: agency letter after=final-demand+7 latest=90",
                         }));
   EXPECT_EQ(p->hardship_plan, "hardship");
   EXPECT_EQ(p->payment_grace_days, 7);
@@ -121,7 +121,7 @@ TEST(DefaultPlanSetTest, HardshipPlanNeverPlacesBefore120Days) {
                             "call: call after=statement+14",
                             "second-call: call after=call+14",
                             "final-demand: letter email dpd=105 after=second-call+14",
-                            "placement: agency dpd=120 after=final-demand+14 latest=180",
+                            "placement: agency letter dpd=120 after=final-demand+14 latest=180",
                         }));
   EXPECT_EQ(p->hardship_plan, "");
   for (const PlanStep& s : p->steps) {
