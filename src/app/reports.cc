@@ -1,7 +1,9 @@
 #include "app/reports.h"
 
 #include <algorithm>
+#include <map>
 
+#include "charges/rates.h"
 #include "ledger/allocation.h"
 
 namespace squeaky {
@@ -43,6 +45,58 @@ std::vector<CustomerAging> largest_overdue(const AgingSummary& summary, size_t c
   return out;
 }
 
+namespace {
+
+// The statutory late-payment charges of every invoice of the statement that fell due before its
+// date and was paid late or is still owed. The amount owed on each invoice over time comes from
+// allocating the customer's money as of each day money arrived.
+Status add_late_charges(StatementOfAccount& s) {
+  const CustomerLedger& ledger = *s.ledger;
+  const RegimeChoice choice =
+      choose_late_payment_regime(ledger.customer.kind, ledger.customer.country, ledger.customer.currency);
+  if (!choice.regime) {
+    s.late_charges_note = choice.reason;
+    return Status::ok();
+  }
+  auto regime = late_payment_regime(*choice.regime);
+  if (!regime) return regime.status();
+  s.late_regime = *choice.regime;
+  std::vector<Date> money_days;
+  for (const Payment& p : ledger.payments) money_days.push_back(p.date);
+  for (const Credit& c : ledger.credits) money_days.push_back(c.date);
+  std::sort(money_days.begin(), money_days.end());
+  money_days.erase(std::unique(money_days.begin(), money_days.end()), money_days.end());
+  std::map<std::string, std::vector<OpenAmountChange>, std::less<>> history;
+  for (Date day : money_days) {
+    if (day > s.position.as_of) break;
+    auto position = allocate(ledger, day);
+    if (!position) return position.status();
+    for (const InvoicePosition& i : position->invoices) {
+      auto& changes = history[i.invoice->id];
+      const Money before = changes.empty() ? i.invoice->amount : changes.back().open;
+      if (i.open != before) changes.push_back({day, i.open});
+    }
+  }
+  for (const InvoicePosition& i : s.position.invoices) {
+    const Invoice& invoice = *i.invoice;
+    if (invoice.due_date >= s.position.as_of || i.disputed) continue;
+    const auto found = history.find(invoice.id);
+    const std::vector<OpenAmountChange> none;
+    const auto& changes = found == history.end() ? none : found->second;
+    auto charge = late_payment_charge(*regime, shipped_rate_tables(), invoice.amount, invoice.due_date, changes,
+                                      s.position.as_of);
+    if (!charge) {
+      s.late_charges_note = "invoice " + invoice.id + ": " + charge.status().message();
+      continue;
+    }
+    if (charge->days_late == 0) continue;
+    s.late_charges.push_back({invoice.id, std::move(*charge)});
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
 Result<std::optional<StatementOfAccount>> statement_of_account(Store& store, const std::string& customer_id,
                                                                Date as_of) {
   auto ledger = store.customer_ledger(customer_id);
@@ -73,6 +127,7 @@ Result<std::optional<StatementOfAccount>> statement_of_account(Store& store, con
   for (CallRecord& c : *calls) {
     if (c.on <= as_of) statement.calls.push_back(std::move(c));
   }
+  if (Status s = add_late_charges(statement); !s.is_ok()) return s;
   return std::optional<StatementOfAccount>(std::move(statement));
 }
 

@@ -68,6 +68,17 @@ std::string statement_json(const StatementOfAccount& s) {
                    {"credit_limit", c.credit_limit.to_string()},
                    {"language", c.language},
                    {"plan", c.plan}};
+  Json late = Json::array();
+  for (const LateCharge& lc : s.late_charges) {
+    late.push_back({{"invoice", lc.invoice_id},
+                    {"days_late", lc.charge.days_late},
+                    {"statutory_rate_bp", lc.charge.statutory_rate_bp},
+                    {"interest", lc.charge.interest.to_string()},
+                    {"compensation", lc.charge.compensation.to_string()},
+                    {"explanation", lc.charge.explanation},
+                    {"compensation_explanation", lc.charge.compensation_explanation}});
+  }
+  j["late_payment"] = {{"regime", s.late_regime}, {"note", s.late_charges_note}, {"charges", late}};
   Json invoices = Json::array();
   for (const InvoicePosition& i : p.invoices) {
     if (i.open.is_zero()) continue;

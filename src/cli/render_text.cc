@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 
 #include "render.h"
 
@@ -114,6 +115,33 @@ std::string largest_overdue_text(const AgingSummary& summary, size_t count) {
         fmt::format("{:<8} {:<36} {:>16} {:>16}  {}\n", c.id, name, grouped(c.row.overdue(), c.currency),
                     grouped(c.row.buckets[static_cast<size_t>(AgingBucket::kOver90)], c.currency), c.currency.code());
   }
+  return out;
+}
+
+// The late-payment section of a statement: what the law lets the business claim.
+std::string late_charges_text(const StatementOfAccount& s) {
+  if (s.late_regime.empty() && s.late_charges.empty()) return "";
+  std::string out = "\nLate-payment charges (" + s.late_regime + ", docs/charges.md)\n";
+  if (s.late_charges.empty()) return out + "  none: nothing was paid late\n";
+  std::optional<Money> interest;
+  std::optional<Money> compensation;
+  for (const LateCharge& c : s.late_charges) {
+    out += fmt::format("  {:<16} interest {:>12}  compensation {:>9}  {}; {}\n", c.invoice_id,
+                       c.charge.interest.to_grouped_string(), c.charge.compensation.to_grouped_string(),
+                       c.charge.explanation, c.charge.compensation_explanation);
+    const auto add = [](std::optional<Money>& total, Money amount) {
+      if (!total) {
+        total = amount;
+      } else if (auto sum = total->plus(amount)) {
+        total = *sum;
+      }
+    };
+    add(interest, c.charge.interest);
+    add(compensation, c.charge.compensation);
+  }
+  out += fmt::format("  {:<16} interest {:>12}  compensation {:>9}  {}\n", "total", interest->to_grouped_string(),
+                     compensation->to_grouped_string(), interest->currency().code());
+  if (!s.late_charges_note.empty()) out += "  note: " + s.late_charges_note + "\n";
   return out;
 }
 
@@ -242,6 +270,7 @@ std::string statement_text(const StatementOfAccount& s) {
   aging_header(out, "aging", 5);
   out += "     ";
   aging_cells(out, s.aging, cur);
+  out += late_charges_text(s);
   out += collection_text(s);
   return out;
 }

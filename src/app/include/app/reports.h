@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "charges/late_payment.h"
 #include "core/date.h"
 #include "core/result.h"
 #include "ledger/aging.h"
@@ -37,6 +38,12 @@ Result<AgingSummary> aging_summary(Store& store, Date as_of);
 // rank a demo, not to convert money.
 std::vector<CustomerAging> largest_overdue(const AgingSummary& summary, size_t count);
 
+// Statutory late-payment interest and compensation on one invoice paid late or still unpaid.
+struct LateCharge {
+  std::string invoice_id;
+  LatePaymentCharge charge;
+};
+
 struct StatementOfAccount {
   std::unique_ptr<CustomerLedger> ledger;  // owns what position points into
   AccountPosition position;
@@ -44,6 +51,12 @@ struct StatementOfAccount {
   CollectionState collection;         // as it stands now: episode, promises, plan, holds, flags
   std::vector<ActionRecord> actions;  // what the daily run did, up to the "as of" date, oldest first
   std::vector<CallRecord> calls;      // calls logged up to the "as of" date, oldest first
+  // What the business may claim by law for late payment (docs/charges.md): the regime that applies
+  // to the customer ("" for none, with the reason in late_charges_note), and the charge per late
+  // invoice with its interest and compensation, up to the "as of" date.
+  std::string late_regime;
+  std::string late_charges_note;
+  std::vector<LateCharge> late_charges;
 };
 
 // Nothing when the customer does not exist.

@@ -1,0 +1,108 @@
+// The statement of account's late-payment section: the statutory charges a business may claim.
+#include "app/reports.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "store/sqlite_store.h"
+#include "testing.h"
+
+namespace squeaky {
+namespace {
+
+using testing::FixedClock;
+using testing::status_of;
+
+const Currency kGbp = *Currency::from_code("GBP");
+Date day(std::string_view text) { return *Date::parse(text); }
+Money gbp(std::string_view amount) { return *Money::parse(amount, kGbp); }
+
+class LateChargesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::scratch_dir("reports");
+    auto store = open_sqlite_store((dir_ / "squeaky.db").string(), clock_, OpenMode::kCreateIfMissing);
+    ASSERT_TRUE(store) << store.status().message();
+    store_ = std::move(*store);
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void customer(CustomerKind kind) {
+    Customer c;
+    c.id = "C1";
+    c.name = "Solent Marine Ltd";
+    c.kind = kind;
+    c.country = "GB";
+    c.currency = kGbp;
+    c.credit_limit = Money::zero(kGbp);
+    write([&](StoreTransaction& t) { return status_of(t.put_customer(c, "test")); });
+  }
+  void write(const std::function<Status(StoreTransaction&)>& work) {
+    auto txn = store_->begin();
+    ASSERT_TRUE(txn);
+    Status s = work(**txn);
+    ASSERT_TRUE(s.is_ok()) << s.message();
+    ASSERT_TRUE((*txn)->commit().is_ok());
+  }
+  StatementOfAccount statement(std::string_view as_of) {
+    auto s = statement_of_account(*store_, "C1", day(as_of));
+    EXPECT_TRUE(s && *s);
+    return std::move(**s);
+  }
+
+  FixedClock clock_{"2026-11-24T10:00:00Z"};
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(LateChargesTest, TheWorkedExampleOfTheLatePaymentAct) {
+  // GBP 5,000.00 due 10 July 2025, unpaid 101 days later: the Bank of England rate on 30 June 2025
+  // was 4.25%, so 12.25% a year; 5,000.00 x 12.25% x 101 / 365 = 169.49, plus GBP 70 compensation.
+  customer(CustomerKind::kBusiness);
+  write([&](StoreTransaction& t) {
+    return status_of(
+        t.put_invoice({"INV-1", "C1", day("2025-06-10"), day("2025-07-10"), gbp("5000.00"), "", ""}, "test"));
+  });
+  const auto s = statement("2025-10-19");
+  EXPECT_EQ(s.late_regime, "uk-late-payment");
+  ASSERT_EQ(s.late_charges.size(), 1u);
+  EXPECT_EQ(s.late_charges[0].invoice_id, "INV-1");
+  EXPECT_EQ(s.late_charges[0].charge.days_late, 101);
+  EXPECT_EQ(s.late_charges[0].charge.statutory_rate_bp, 1225);
+  EXPECT_EQ(s.late_charges[0].charge.interest, gbp("169.49"));
+  EXPECT_EQ(s.late_charges[0].charge.compensation, gbp("70.00"));
+}
+
+TEST_F(LateChargesTest, APartPaymentReducesTheInterestFromTheNextDay) {
+  // 5,000.00 owed for 50 days, then 1,000.00 for 51 days, at 12.25%: 83.90 + 17.12 = 101.02.
+  customer(CustomerKind::kBusiness);
+  write([&](StoreTransaction& t) {
+    if (auto r = t.put_invoice({"INV-1", "C1", day("2025-06-10"), day("2025-07-10"), gbp("5000.00"), "", ""}, "test");
+        !r) {
+      return r.status();
+    }
+    return status_of(t.put_payment({"P-1", "C1", day("2025-08-29"), gbp("4000.00"), "bank", "", "INV-1"}, "test"));
+  });
+  const auto s = statement("2025-10-19");
+  ASSERT_EQ(s.late_charges.size(), 1u);
+  EXPECT_EQ(s.late_charges[0].charge.interest, gbp("101.02"));
+  EXPECT_EQ(s.late_charges[0].charge.compensation, gbp("70.00"));
+}
+
+TEST_F(LateChargesTest, ConsumersAreNeverCharged) {
+  customer(CustomerKind::kConsumer);
+  write([&](StoreTransaction& t) {
+    return status_of(
+        t.put_invoice({"INV-1", "C1", day("2025-06-10"), day("2025-07-10"), gbp("5000.00"), "", ""}, "test"));
+  });
+  const auto s = statement("2025-10-19");
+  EXPECT_EQ(s.late_regime, "");
+  EXPECT_TRUE(s.late_charges.empty());
+  EXPECT_FALSE(s.late_charges_note.empty());
+}
+
+}  // namespace
+}  // namespace squeaky
