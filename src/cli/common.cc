@@ -84,8 +84,15 @@ std::string user_actor(const std::string& user_flag) {
 }
 
 Result<Settings> settings_for(const std::string& db, const std::string& config) {
-  if (!config.empty()) return load_settings(config, true);
-  return load_settings((std::filesystem::path(db).parent_path() / "squeaky.toml").string(), false);
+  auto settings = config.empty()
+                      ? load_settings((std::filesystem::path(db).parent_path() / "squeaky.toml").string(), false)
+                      : load_settings(config, true);
+  if (!settings) return settings;
+  // The mail server's password is better kept out of files.
+  if (const char* password = std::getenv("SQUEAKY_SMTP_PASSWORD"); password != nullptr && *password != '\0') {
+    settings->email.password = password;
+  }
+  return settings;
 }
 
 }  // namespace squeaky::cli

@@ -44,7 +44,7 @@ Result<std::unique_ptr<Store>> open_store(const std::string& db, const Clock& cl
 Result<PlanSet> load_plans(const std::string& file);
 
 // The settings: `config` when given (it must exist), else squeaky.toml beside the database when
-// there is one, else the defaults.
+// there is one, else the defaults; $SQUEAKY_SMTP_PASSWORD, when set, gives the mail password.
 Result<Settings> settings_for(const std::string& db, const std::string& config);
 
 // Who is acting, for the journal: "user NAME" from --user, $SQUEAKY_USER or $USER.
