@@ -61,20 +61,47 @@ std::vector<GuardDecision> guard_action(const PlanSet& plans, const GuardSetting
   return decisions;
 }
 
+// The fee the day's step charges, when its plan says so, some channel of it acts, and the terms
+// allow it for this customer.
+Result<std::optional<FeeCharge>> fee_for(const PlanSet& plans, const CustomerLedger& ledger, const DayPlan& plan,
+                                         const std::vector<GuardDecision>& decisions) {
+  if (!plan.action) return std::optional<FeeCharge>{};
+  const PlannedAction& a = *plan.action;
+  const Plan* chosen = plans.find(a.plan);
+  const PlanStep* step = chosen != nullptr ? chosen->find_step(a.step) : nullptr;
+  const bool acts = std::any_of(decisions.begin(), decisions.end(),
+                                [](const GuardDecision& d) { return d.verdict != Verdict::kBlock; });
+  if (step == nullptr || !step->charges_fee() || !acts) return std::optional<FeeCharge>{};
+  const std::string code = ledger.customer.currency.code();
+  FeeTerms terms;
+  if (auto it = step->fee.find(code); it != step->fee.end()) terms.fixed = it->second;
+  if (auto it = step->fee_max.find(code); it != step->fee_max.end()) terms.maximum = it->second;
+  terms.percent_bp = step->fee_percent_bp;
+  terms.allowed_on_consumers = chosen->fees_on_consumers;
+  auto fee = contractual_fee(terms, a.overdue, ledger.customer.kind);
+  if (!fee) return fee.status();
+  if (!fee->amount.is_positive()) return std::optional<FeeCharge>{};
+  return std::optional<FeeCharge>(std::move(*fee));
+}
+
 // Plans and guards one customer's day and adds it to the report when there is something to show.
-void add_to_report(RunReport& report, const PlanSet& plans, const GuardSettings& settings, const CustomerLedger& ledger,
-                   const CollectionState& state, DayPlan plan) {
+Status add_to_report(RunReport& report, const PlanSet& plans, const GuardSettings& settings,
+                     const CustomerLedger& ledger, const CollectionState& state, DayPlan plan) {
   const Customer& customer = ledger.customer;
   auto decisions = guard_action(plans, settings, ledger, state, plan);
+  auto fee = fee_for(plans, ledger, plan, decisions);
+  if (!fee) return Status(fee.status().code(), "customer " + customer.id + ": " + fee.status().message());
+  report.fees += *fee ? 1 : 0;
   const bool busy = plan.action || !plan.skipped.empty() || !plan.events.empty();
   for (const GuardDecision& d : decisions) ++(d.verdict == Verdict::kBlock ? report.blocked : report.actions);
   report.skipped += plan.skipped.size();
   report.events += plan.events.size();
   if (busy) {
-    report.customers.push_back({customer.id, customer.name, std::move(plan), std::move(decisions)});
+    report.customers.push_back({customer.id, customer.name, std::move(plan), std::move(decisions), std::move(*fee)});
   } else if (!plan.held.empty() && plan.next.episode) {
-    report.held.push_back({customer.id, customer.name, std::move(plan), {}});
+    report.held.push_back({customer.id, customer.name, std::move(plan), {}, std::nullopt});
   }
+  return Status::ok();
 }
 
 // Writes one customer's day through `txn`.
@@ -142,6 +169,21 @@ Status write_day(StoreTransaction& txn, const CustomerDay& day, const Collection
       rows.push_back(std::move(r));
     }
     if (auto written = txn.record_actions(rows, actor); !written) return written.status();
+    if (day.fee) {
+      Invoice fee;
+      fee.id = "FEE-" + id + "-" + std::to_string(episode) + "-" + a.step;
+      fee.customer_id = id;
+      fee.issue_date = plan.day;
+      fee.due_date = plan.day;
+      fee.amount = day.fee->amount;
+      fee.reference = a.step + " fee";
+      fee.description = day.fee->explanation;
+      auto existing = txn.find_invoice(fee.id);
+      if (!existing) return existing.status();
+      if (!*existing) {
+        if (auto put = txn.put_invoice(fee, actor); !put) return put.status();
+      }
+    }
   }
   return Status::ok();
 }
@@ -198,8 +240,7 @@ Result<RunReport> run_day(Store& store, const PlanSet& plans, Date as_of, const 
   if (!states) return states.status();
   Status visited = store.for_each_customer_ledger([&](const CustomerLedger& ledger) {
     const CollectionState& state = state_of(*states, ledger.customer.id);
-    add_to_report(report, plans, rules, ledger, state, plan_day(plans, ledger, state, as_of));
-    return Status::ok();
+    return add_to_report(report, plans, rules, ledger, state, plan_day(plans, ledger, state, as_of));
   });
   if (!visited.is_ok()) return visited;
   const std::string actor = "run " + as_of.to_string();
@@ -231,7 +272,7 @@ Result<std::vector<RunReport>> forecast(Store& store, const PlanSet& plans, Date
       DayPlan plan = plan_day(plans, ledger, state_of(*states, ledger.customer.id), report.as_of);
       const CollectionState before = state_of(*states, ledger.customer.id);
       (*states)[ledger.customer.id] = plan.next;
-      add_to_report(report, plans, rules, ledger, before, std::move(plan));
+      if (Status s = add_to_report(report, plans, rules, ledger, before, std::move(plan)); !s.is_ok()) return s;
     }
     reports.push_back(std::move(report));
   }

@@ -346,6 +346,121 @@ TEST_F(CollectionScenario, TheSameDayTwiceAddsNothing) {
             "the day 2026-03-01 cannot be run after 2026-03-02 was: runs go forward in time");
 }
 
+TEST_F(CollectionScenario, AStepWithAFeeChargesItOnceAsAnInvoice) {
+  invoice("INV-1", "2026-01-01", "2026-01-31", "1000.00");
+  auto plans = parse_plan_set(R"(default_plan = "p"
+[[plan]]
+name = "p"
+  [[plan.step]]
+  name = "notice"
+  channels = ["letter"]
+  days_past_due = 30
+  fee = { USD = "25.00" }
+  fee_percent = "1.5"
+)",
+                              "fees.toml");
+  ASSERT_TRUE(plans) << plans.status().message();
+  auto report = run_day(*store_, *plans, day("2026-03-02"));
+  ASSERT_TRUE(report) << report.status().message();
+  ASSERT_EQ(report->fees, 1u);
+  EXPECT_EQ(report->customers.at(0).fee->amount, usd("40.00"));  // 25.00 + 1.5% of 1,000.00
+  auto ledger = store_->customer_ledger("C1");
+  ASSERT_TRUE(ledger && *ledger);
+  ASSERT_EQ((*ledger)->invoices.size(), 2u);
+  const Invoice& fee = (*ledger)->invoices[1].id == "INV-1" ? (*ledger)->invoices[0] : (*ledger)->invoices[1];
+  EXPECT_EQ(fee.id, "FEE-C1-1-notice");
+  EXPECT_EQ(fee.amount, usd("40.00"));
+  EXPECT_EQ(fee.due_date, day("2026-03-02"));
+  EXPECT_EQ(fee.reference, "notice fee");
+}
+
+TEST_F(CollectionScenario, ConsumersPayNoFeeUnlessThePlanSaysTheContractAllowsIt) {
+  write([&](StoreTransaction& t) {
+    auto c = store_->customer_ledger("C1");
+    Customer consumer = (*c)->customer;
+    consumer.kind = CustomerKind::kConsumer;
+    return status_of(t.put_customer(consumer, "test"));
+  });
+  invoice("INV-1", "2026-01-01", "2026-01-31", "1000.00");
+  const std::string plan = R"(default_plan = "p"
+[[plan]]
+name = "p"
+FEES
+  [[plan.step]]
+  name = "notice"
+  channels = ["letter"]
+  days_past_due = 30
+  fee = { USD = "25.00" }
+)";
+  auto without = parse_plan_set(std::string(plan).replace(plan.find("FEES"), 4, ""), "fees.toml");
+  ASSERT_TRUE(without) << without.status().message();
+  auto days = forecast(*store_, *without, day("2026-03-02"), 1);
+  ASSERT_TRUE(days);
+  EXPECT_FALSE(days->at(0).customers.at(0).fee);
+  auto with = parse_plan_set(std::string(plan).replace(plan.find("FEES"), 4, "fees_on_consumers = true"), "fees.toml");
+  ASSERT_TRUE(with) << with.status().message();
+  days = forecast(*store_, *with, day("2026-03-02"), 1);
+  ASSERT_TRUE(days);
+  ASSERT_TRUE(days->at(0).customers.at(0).fee);
+  EXPECT_EQ(days->at(0).customers.at(0).fee->amount, usd("25.00"));
+}
+
+TEST_F(CollectionScenario, TheGuardBlocksAChannelWithoutAContactAndTheStepStillCounts) {
+  write([&](StoreTransaction& t) {
+    auto c = store_->customer_ledger("C1");
+    Customer customer = (*c)->customer;
+    customer.address = {};
+    return status_of(t.put_customer(customer, "test"));
+  });
+  invoice("INV-1", "2026-01-01", "2026-01-31", "1000.00");
+  auto report = run_day(*store_, default_plan_set(), day("2026-03-02"));
+  ASSERT_TRUE(report) << report.status().message();
+  EXPECT_EQ(report->actions, 1u);  // the notice by email
+  EXPECT_EQ(report->blocked, 1u);  // the notice by letter: no postal address
+  auto actions = store_->actions("C1", "blocked");
+  ASSERT_TRUE(actions);
+  ASSERT_EQ(actions->size(), 1u);
+  EXPECT_EQ(actions->at(0).channel, "letter");
+  EXPECT_NE(actions->at(0).reason.find("; blocked (no-contact): no postal address on file"), std::string::npos);
+  EXPECT_EQ(store_->outbox("queued", "C1", false)->size(), 1u);  // only the email is queued
+  // The ladder goes on: the first call follows the notice a week later.
+  auto later = run_day(*store_, default_plan_set(), day("2026-03-09"));
+  ASSERT_TRUE(later);
+  EXPECT_EQ(later->customers.at(0).plan.action->step, "first-call");
+}
+
+TEST_F(CollectionScenario, ATimeBarredConsumerDebtIsNeverThreatenedWithSuit) {
+  write([&](StoreTransaction& t) {
+    auto c = store_->customer_ledger("C1");
+    Customer consumer = (*c)->customer;
+    consumer.kind = CustomerKind::kConsumer;
+    consumer.region = "NY";
+    consumer.country = "US";
+    return status_of(t.put_customer(consumer, "test"));
+  });
+  invoice("INV-OLD", "2022-01-01", "2022-01-31", "1000.00");
+  auto plans = parse_plan_set(R"(default_plan = "p"
+[[plan]]
+name = "p"
+  [[plan.step]]
+  name = "attorney-letter"
+  channels = ["letter"]
+  days_past_due = 30
+  threatens_suit = true
+)",
+                              "suit.toml");
+  ASSERT_TRUE(plans) << plans.status().message();
+  auto report = run_day(*store_, *plans, day("2026-03-02"));
+  ASSERT_TRUE(report) << report.status().message();
+  EXPECT_EQ(report->blocked, 1u);
+  const GuardDecision& d = report->customers.at(0).guard.at(0);
+  EXPECT_EQ(d.rule, "time-barred");
+  EXPECT_EQ(d.reason,
+            "no suit or threat of suit on a time-barred debt: the oldest open invoice fell due on 2022-01-31; the "
+            "limitation period in US-NY is 3 years (N.Y. CPLR 214-i, consumer credit transactions; no revival by "
+            "later payment), ended 2025-01-31");
+}
+
 TEST_F(CollectionScenario, TheForecastWritesNothing) {
   invoice("INV-1", "2026-01-01", "2026-01-31", "1000.00");
   auto days = forecast(*store_, default_plan_set(), day("2026-02-01"), 40);

@@ -353,6 +353,7 @@ void day_lines(std::string& out, const CustomerDay& c, std::string_view indent) 
       out += fmt::format("{}{}: {} by {} blocked ({}): {}\n", indent, who, c.plan.action->step,
                          to_string(c.plan.action->channels[i]), c.guard[i].rule, c.guard[i].reason);
     }
+    if (c.fee) out += fmt::format("{}{}: {} fee: {}\n", indent, who, c.plan.action->step, c.fee->explanation);
   }
 }
 

@@ -164,6 +164,65 @@ class PlanFileReader {
     return name;
   }
 
+  // Amounts per currency: { GBP = "25.00", JPY = "3000" }, each exact in its currency.
+  std::map<std::string, Money, std::less<>> get_amounts(const toml::table& table, std::string_view key) {
+    std::map<std::string, Money, std::less<>> out;
+    const toml::node* node = table.get(key);
+    if (node == nullptr) return out;
+    const toml::table* amounts = node->as_table();
+    if (amounts == nullptr) {
+      wrong_type(*node, key, "a table of amounts by currency (as { USD = \"25.00\" })");
+      return out;
+    }
+    for (const auto& [code, value] : *amounts) {
+      auto currency = Currency::from_code(code.str());
+      if (!currency) {
+        error(line_of(code), "key " + quoted(key) + ": " + quoted(code.str()) + " is not an ISO 4217 currency code");
+        continue;
+      }
+      if (!value.is_string()) {
+        wrong_type(value, std::string(key) + "." + std::string(code.str()), "an amount as a string (\"25.00\")");
+        continue;
+      }
+      auto amount = Money::parse(value.as_string()->get(), *currency);
+      if (!amount || amount->is_negative()) {
+        error(line_of(value), "key " + quoted(std::string(key) + "." + std::string(code.str())) + ": " +
+                                  quoted(value.as_string()->get()) + " " +
+                                  (amount ? std::string("is negative") : amount.status().message()));
+        continue;
+      }
+      out.emplace(std::string(code.str()), *amount);
+    }
+    return out;
+  }
+
+  // "1.5" -> 150 basis points; at most two decimals, from 0 to 100.
+  static std::optional<int64_t> percent_basis_points(std::string_view text) {
+    int64_t whole = 0;
+    int64_t fraction = 0;
+    int fraction_digits = -1;
+    if (text.empty()) return std::nullopt;
+    for (char c : text) {
+      if (c == '.' && fraction_digits < 0) {
+        fraction_digits = 0;
+      } else if (c >= '0' && c <= '9') {
+        if (fraction_digits < 0) {
+          whole = whole * 10 + (c - '0');
+          if (whole > 100) return std::nullopt;
+        } else {
+          if (++fraction_digits > 2) return std::nullopt;
+          fraction = fraction * 10 + (c - '0');
+        }
+      } else {
+        return std::nullopt;
+      }
+    }
+    if (fraction_digits == 0) return std::nullopt;  // "1."
+    if (fraction_digits == 1) fraction *= 10;
+    const int64_t bp = whole * 100 + fraction;
+    return bp <= 10000 ? std::optional<int64_t>(bp) : std::nullopt;
+  }
+
   // The tables of an array-of-tables key such as [[plan]]; an error for anything else.
   std::vector<const toml::table*> get_tables(const toml::table& table, std::string_view key, std::string_view header) {
     std::vector<const toml::table*> out;
@@ -193,7 +252,7 @@ class PlanFileReader {
       const std::string where = name ? "plan " + quoted(*name) : "a plan without a name";
       check_keys(*table,
                  {"name", "description", "payment_grace_days", "conversation_grace_days", "promise_grace_days",
-                  "instalment_grace_days", "hardship_pause_days", "hardship_plan", "step"},
+                  "instalment_grace_days", "hardship_pause_days", "hardship_plan", "fees_on_consumers", "step"},
                  where);
       if (name) {
         const Line line = line_of(*table->get("name"));
@@ -212,6 +271,13 @@ class PlanFileReader {
         plan.hardship_plan = *h;
         if (!h->empty()) references_.push_back({line_of(*table->get("hardship_plan")), "hardship_plan", *h});
       }
+      if (const toml::node* node = table->get("fees_on_consumers")) {
+        if (node->is_boolean()) {
+          plan.fees_on_consumers = node->as_boolean()->get();
+        } else {
+          wrong_type(*node, "fees_on_consumers", "true or false");
+        }
+      }
       read_steps(*table, plan);
       set_.plans.push_back(std::move(plan));
     }
@@ -229,7 +295,7 @@ class PlanFileReader {
           name ? "step " + quoted(*name) : "step " + std::to_string(i + 1) + " of plan " + quoted(plan.name);
       check_keys(table,
                  {"name", "description", "channels", "days_past_due", "after", "days_after", "latest_days_past_due",
-                  "agency", "threatens_suit"},
+                  "agency", "threatens_suit", "fee", "fee_percent", "fee_max"},
                  where);
       if (name) {
         const Line line = line_of(*table.get("name"));
@@ -279,6 +345,16 @@ class PlanFileReader {
         }
       } else if (to_agency && !table.contains("agency")) {
         error(line_of(table), where + " has channel 'agency' but no key 'agency' (who receives the account)");
+      }
+      step.fee = get_amounts(table, "fee");
+      step.fee_max = get_amounts(table, "fee_max");
+      if (auto percent = get_string(table, "fee_percent")) {
+        if (auto bp = percent_basis_points(*percent)) {
+          step.fee_percent_bp = *bp;
+        } else {
+          error(line_of(*table.get("fee_percent")),
+                "key 'fee_percent': " + quoted(*percent) + " is not a percentage from 0 to 100 with at most two decimals (as \"1.5\")");
+        }
       }
       if (const toml::node* node = table.get("threatens_suit")) {
         if (node->is_boolean()) {

@@ -250,6 +250,26 @@ TEST(PlanFileTest, MinimalFileGetsDefaults) {
   EXPECT_TRUE(parsed->rules.empty());
 }
 
+TEST(PlanFileTest, FeesPerCurrencyAndPercentage) {
+  auto parsed = parse_plan_set(
+      one_plan("[[plan.step]]\nname = \"notice\"\nchannels = [\"letter\"]\ndays_past_due = 30\n"
+               "fee = { GBP = \"25.00\", JPY = \"3000\" }\nfee_percent = \"1.5\"\nfee_max = { GBP = \"50.00\" }\n"),
+      "plans.toml");
+  ASSERT_TRUE(parsed) << parsed.status().message();
+  const PlanStep& step = parsed->plans[0].steps[1];
+  EXPECT_EQ(step.fee.at("GBP").to_string(), "25.00");
+  EXPECT_EQ(step.fee.at("JPY").to_string(), "3000");
+  EXPECT_EQ(step.fee_percent_bp, 150);
+  EXPECT_EQ(step.fee_max.at("GBP").to_string(), "50.00");
+  EXPECT_FALSE(parsed->plans[0].fees_on_consumers);
+  EXPECT_EQ(error_of(one_plan("[[plan.step]]\nname = \"notice\"\nchannels = [\"letter\"]\ndays_past_due = 30\n"
+                              "fee = { GBP = \"25.005\" }\n")),
+            "plans.toml:12: key 'fee.GBP': '25.005' has 3 decimal places; GBP allows 2");
+  EXPECT_EQ(error_of(one_plan("[[plan.step]]\nname = \"notice\"\nchannels = [\"letter\"]\ndays_past_due = 30\n"
+                              "fee_percent = \"1.555\"\n")),
+            "plans.toml:12: key 'fee_percent': '1.555' is not a percentage from 0 to 100 with at most two decimals "
+            "(as \"1.5\")");
+}
 TEST(PlanFileTest, OneChannelMayBeAPlainString) {
   auto parsed = parse_plan_set(one_plan("[[plan.step]]\nname = \"call\"\nchannels = \"call\"\ndays_past_due = 9\n"),
                                "plans.toml");

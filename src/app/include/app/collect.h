@@ -14,6 +14,7 @@
 
 #include "core/date.h"
 #include "core/result.h"
+#include "charges/fees.h"
 #include "guard/guard.h"
 #include "planner/planner.h"
 #include "policy/plan.h"
@@ -28,6 +29,9 @@ struct CustomerDay {
   // The compliance guard's decision on each channel of plan.action, in the same order. A blocked
   // channel is recorded with status "blocked" and sends nothing.
   std::vector<GuardDecision> guard;
+  // The contractual fee the step charges (plan step keys fee, fee_percent, fee_max), recorded as
+  // an invoice "FEE-<customer>-<episode>-<step>" due the same day. Unset when there is none.
+  std::optional<FeeCharge> fee;
 };
 
 struct RunReport {
@@ -39,6 +43,7 @@ struct RunReport {
   size_t blocked = 0;
   size_t skipped = 0;
   size_t events = 0;
+  size_t fees = 0;
 };
 
 // Runs the day under the compliance guard's `rules`. Fails with kConflict when a later day has

@@ -41,6 +41,14 @@ struct PlanStep {
   std::optional<int> latest_days_past_due;
   std::string agency;           // for the agency channel: who receives the account
   bool threatens_suit = false;  // the step sues or says it may: never on a time-barred debt
+  // A contractual fee the step charges when it fires: a fixed amount per currency (an account in a
+  // currency not listed pays no fixed fee), a share of the overdue amount in basis points, and a
+  // cap per currency. Empty and zero: no fee.
+  std::map<std::string, Money, std::less<>> fee;
+  int64_t fee_percent_bp = 0;
+  std::map<std::string, Money, std::less<>> fee_max;
+
+  bool charges_fee() const { return !fee.empty() || fee_percent_bp > 0; }
   std::string description;      // one line for people: what this step says or does
 };
 
@@ -53,6 +61,7 @@ struct Plan {
   int instalment_grace_days = 3;    // an instalment is missed this long after its date
   int hardship_pause_days = 30;     // hardship pauses escalation this long ...
   std::string hardship_plan;        // ... then the episode continues on this plan ("" = the same)
+  bool fees_on_consumers = false;   // the contract with consumers allows the steps' fees
   std::vector<PlanStep> steps;
 
   const PlanStep* find_step(std::string_view step) const;
