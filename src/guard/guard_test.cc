@@ -38,6 +38,18 @@ TEST(GuardHours, SummerTimeMovesTheWindow) {
   EXPECT_EQ(d.until->to_string(), "2026-07-01T12:00:00Z");
 }
 
+TEST(GuardHours, TheDayClocksGoForwardAndBack) {
+  // 8 March 2026: New York moves from EST (UTC-5) to EDT (UTC-4) at 02:00.
+  EXPECT_EQ(hours({"America/New_York"}, "2026-03-08T11:30:00Z").until->to_string(), "2026-03-08T12:00:00Z");
+  EXPECT_EQ(hours({"America/New_York"}, "2026-03-08T12:00:00Z").verdict, Verdict::kAllow);  // 08:00 EDT
+  // 1 November 2026: back to EST at 02:00; the window opens an hour later in UTC.
+  EXPECT_EQ(hours({"America/New_York"}, "2026-11-01T12:30:00Z").until->to_string(), "2026-11-01T13:00:00Z");
+  // The evening before the change, 21:00 EDT is 01:00Z; the next morning opens at 08:00 EST.
+  const auto night = hours({"America/New_York"}, "2026-11-01T01:30:00Z");
+  EXPECT_EQ(night.reason, "21:30 at the debtor (America/New_York) is at or after 21:00; opens 08:00 EST");
+  EXPECT_EQ(night.until->to_string(), "2026-11-01T13:00:00Z");
+}
+
 TEST(GuardHours, EasternAndPacificMeansElevenToNineEastern) {
   const std::vector<std::string> both = {"America/New_York", "America/Los_Angeles"};
   const auto early = hours(both, "2026-11-24T14:00:00Z");  // 09:00 EST, 06:00 PST
