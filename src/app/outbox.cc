@@ -210,8 +210,13 @@ Status send_one(Store& store, const Dispatcher& d, MailTransport& transport, Out
     item.not_before = guard.until;
     return move(store, item, was, "deferred", guard.rule + ": " + guard.reason, d.actor);
   }
-  if (item.content.empty()) {
-    const auto to = usable_contacts(p->rules, p->ledger, p->state, ContactChannel::kEmail);
+  const auto to = usable_contacts(p->rules, p->ledger, p->state, ContactChannel::kEmail);
+  std::string addresses;
+  for (const Contact& c : to) addresses += (addresses.empty() ? "" : "\n") + c.value;
+  // The stored bytes go again (what the journal recorded), unless a person sent the item again
+  // (retry clears its hash) or they are addressed otherwise than the addresses usable now: one
+  // refused by the server or opted out since must not be used, a corrected one must.
+  if (item.content.empty() || item.sha256.empty() || item.recipients != addresses) {
     auto bytes = build_email(d, *p, item, to, item.subject);
     if (!bytes)
       return Status(bytes.status().code(),
@@ -219,8 +224,7 @@ Status send_one(Store& store, const Dispatcher& d, MailTransport& transport, Out
     item.content = std::move(bytes).value();
     item.sha256 = sha256_hex(item.content);
     item.message_id = message_id_for(d, item);
-    item.recipients.clear();
-    for (const Contact& c : to) item.recipients += (item.recipients.empty() ? "" : "\n") + c.value;
+    item.recipients = addresses;
   }
   item.status = "sending";
   ++item.attempts;
@@ -443,6 +447,7 @@ Status retry_outbox_item(Store& store, int64_t id, std::string_view actor) {
                 [](OutboxItem& item) {
                   item.not_before.reset();
                   item.last_error.clear();
+                  item.sha256.clear();  // the stored copy stays (the journal recorded it) but is rendered anew
                 });
 }
 
