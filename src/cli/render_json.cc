@@ -231,7 +231,8 @@ Json run_report_json(const RunReport& r) {
                     {"plan", a->plan},
                     {"reason", a->reason}};
         if (i < c.guard.size()) action["guard"] = guard_json(c.guard[i]);
-        if (c.fee && i == 0) action["fee"] = {{"amount", c.fee->amount.to_string()}, {"explanation", c.fee->explanation}};
+        if (c.fee && i == 0)
+          action["fee"] = {{"amount", c.fee->amount.to_string()}, {"explanation", c.fee->explanation}};
         actions.push_back(std::move(action));
       }
     }

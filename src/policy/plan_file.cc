@@ -353,7 +353,8 @@ class PlanFileReader {
           step.fee_percent_bp = *bp;
         } else {
           error(line_of(*table.get("fee_percent")),
-                "key 'fee_percent': " + quoted(*percent) + " is not a percentage from 0 to 100 with at most two decimals (as \"1.5\")");
+                "key 'fee_percent': " + quoted(*percent) +
+                    " is not a percentage from 0 to 100 with at most two decimals (as \"1.5\")");
         }
       }
       if (const toml::node* node = table.get("threatens_suit")) {

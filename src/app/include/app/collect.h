@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "charges/fees.h"
 #include "core/date.h"
 #include "core/result.h"
-#include "charges/fees.h"
 #include "guard/guard.h"
 #include "planner/planner.h"
 #include "policy/plan.h"

@@ -13,7 +13,7 @@
 namespace squeaky {
 
 enum class PaperSize { kA4, kUsLetter };
-std::string_view to_string(PaperSize paper);                  // "a4", "letter"
+std::string_view to_string(PaperSize paper);                       // "a4", "letter"
 std::optional<PaperSize> parse_paper_size(std::string_view text);  // "a4" | "letter"
 
 // The sender, printed at the top of the first page.

@@ -49,7 +49,7 @@ struct PlanStep {
   std::map<std::string, Money, std::less<>> fee_max;
 
   bool charges_fee() const { return !fee.empty() || fee_percent_bp > 0; }
-  std::string description;      // one line for people: what this step says or does
+  std::string description;  // one line for people: what this step says or does
 };
 
 struct Plan {

@@ -73,8 +73,7 @@ class StoreTransaction {
   // Logs a call and closes the customer's open call tasks with its outcome.
   virtual Result<int64_t> log_call(const CallRecord& call, std::string_view actor) = 0;
   // The debtor asked not to be contacted through a channel, or at one address of it.
-  virtual Result<int64_t> add_opt_out(std::string_view customer_id, const OptOut& opt_out,
-                                      std::string_view actor) = 0;
+  virtual Result<int64_t> add_opt_out(std::string_view customer_id, const OptOut& opt_out, std::string_view actor) = 0;
   // Moves an outbox item from `expected_status` to the state `item` describes (status, attempts,
   // not_before, the content and its hash, ...) and journals "outbox.<event>" with `detail`. The
   // action's status follows the item's. Fails with kConflict when the item is no longer in
