@@ -4,9 +4,6 @@
 // check the message a debtor's mail program would see, not squeaky's idea of it.
 #include "app/outbox.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -31,34 +28,14 @@
 #include "store/sqlite_store.h"
 #include "testing.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#include <dlfcn.h>
-#include <sanitizer/lsan_interface.h>
-#endif
-
 namespace squeaky {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::closed_port;
 using testing::FixedClock;
 using testing::SmtpServer;
 using testing::status_of;
-
-// The notices carry PDF letters, so fontconfig's one-time leak of its configuration (288 bytes,
-// unreachable at once; see src/channels/pdf_test.cc) is kept out of LeakSanitizer's report the
-// same way: fontconfig is loaded first, on the main thread, under the disabler.
-class LoadFontconfigFirst : public ::testing::Environment {
- public:
-  void SetUp() override {
-#if defined(__SANITIZE_ADDRESS__)
-    const __lsan::ScopedDisabler fontconfig_init_leak;
-    using FcInitFunction = int (*)();
-    if (auto* fc_init = reinterpret_cast<FcInitFunction>(dlsym(RTLD_DEFAULT, "FcInit"))) fc_init();
-#endif
-  }
-};
-[[maybe_unused]] const auto* const kLoadFontconfigFirst =
-    ::testing::AddGlobalTestEnvironment(new LoadFontconfigFirst);  // NOLINT(cppcoreguidelines-owning-memory)
 
 const Currency kUsd = *Currency::from_code("USD");
 Date day(std::string_view text) { return *Date::parse(text); }
@@ -84,20 +61,6 @@ std::optional<std::string> command_output(const std::string& command) {
   while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) out.append(buffer.data(), n);
   if (::pclose(pipe) != 0) return std::nullopt;
   return out;
-}
-
-// A port on 127.0.0.1 that nothing listens on (bound, read, released).
-int closed_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  socklen_t len = sizeof addr;
-  EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
-  ::close(fd);
-  return ntohs(addr.sin_port);
 }
 
 // A received message as Python's email package (policy.default) reads it.

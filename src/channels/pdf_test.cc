@@ -1,6 +1,9 @@
 #include "channels/pdf.h"
 
 #include <gtest/gtest.h>
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#endif
 
 #include <cstdio>
 #include <filesystem>
@@ -15,11 +18,6 @@
 
 #include "testing.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#include <dlfcn.h>
-#include <sanitizer/lsan_interface.h>
-#endif
-
 // The PDFs are read back with poppler's command-line tools: pdftotext (-layout for the text,
 // -bbox for where each word is, in points from the page's top-left corner), pdfinfo and pdfimages.
 
@@ -27,27 +25,6 @@ namespace squeaky {
 namespace {
 
 constexpr double kPointsPerMm = 72.0 / 25.4;
-
-// Two leaks inside the system's libraries, neither caused by squeaky, are kept out of
-// LeakSanitizer's report (sanitizer build) by allocating them under its ScopedDisabler; every
-// other allocation stays checked.
-//
-// fontconfig 2.14.1 loses 288 bytes while it parses its configuration files, once per process
-// (FcInitLoadConfigAndFonts). The block is unreachable at once, so FcFini() cannot release it.
-// pango loads fontconfig on a thread of its own, out of the disabler's reach, unless fontconfig is
-// loaded already: so the tests load it first, on the main thread.
-class LoadFontconfigFirst : public ::testing::Environment {
- public:
-  void SetUp() override {
-#if defined(__SANITIZE_ADDRESS__)
-    const __lsan::ScopedDisabler fontconfig_init_leak;
-    using FcInitFunction = int (*)();
-    if (auto* fc_init = reinterpret_cast<FcInitFunction>(dlsym(RTLD_DEFAULT, "FcInit"))) fc_init();
-#endif
-  }
-};
-[[maybe_unused]] const auto* const kLoadFontconfigFirst =
-    ::testing::AddGlobalTestEnvironment(new LoadFontconfigFirst);  // NOLINT(cppcoreguidelines-owning-memory)
 
 std::string run(const std::string& command) {
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);

@@ -1,7 +1,4 @@
 // SmtpTransport against a real SMTP server (tests/support/smtp_server.py, aiosmtpd) on 127.0.0.1.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -21,6 +18,7 @@ namespace squeaky {
 namespace {
 
 using Kind = SendResult::Kind;
+using testing::closed_port;
 using testing::SmtpServer;
 
 SmtpSettings local(int port, int timeout_seconds = 10) {
@@ -43,20 +41,6 @@ EmailMessage reminder() {
   m.html_body = "<p>Dear Bob,</p>\n";
   m.attachments = {{"statement.pdf", "application/pdf", std::string("%PDF-1.7\n\0\x01\xff\r\n.\r\n", 18)}};
   return m;
-}
-
-// A port on 127.0.0.1 that nothing listens on (bound, read, released).
-int closed_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  socklen_t len = sizeof addr;
-  EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
-  ::close(fd);
-  return ntohs(addr.sin_port);
 }
 
 std::string explain(const SendResult& r) {
