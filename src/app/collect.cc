@@ -163,7 +163,7 @@ Status write_day(StoreTransaction& txn, const CustomerDay& day, const Collection
       r.status = blocked ? "blocked" : std::string(status_for(channel));
       r.amount = a.overdue;
       r.plan = a.plan;
-      r.agency = channel == Channel::kAgency ? a.agency : "";
+      r.agency = a.agency;  // the letter of a placement step names the agency too
       r.reason = blocked ? a.reason + "; blocked (" + guard->rule + "): " + guard->reason : a.reason;
       r.invoices = invoices_json(a.invoices);
       rows.push_back(std::move(r));

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 
+#include "app/reports.h"
 #include "channels/email.h"
 #include "channels/pdf.h"
 #include "guard/guard.h"
@@ -117,6 +118,14 @@ Result<MessageContext> context_for(const Dispatcher& d, const Prepared& p) {
     m.invoices.push_back(std::move(line));
   }
   m.reference = "A-" + std::to_string(p.action.id);
+  auto late = late_payment_charges(p.ledger, p.action.on);
+  if (!late) return late.status();
+  if (late->interest.is_positive() || late->compensation.is_positive()) {
+    m.late_payment = MessageLatePayment{late->law, late->interest, late->compensation};
+  }
+  if (p.rules.time_bar && !m.invoices.empty()) {
+    m.time_barred = time_barred(d.settings.compliance, c, m.invoices.front().due_date, p.action.on).has_value();
+  }
   if (!p.action.agency.empty()) m.agency = MessageAgency{p.action.agency, ""};
   if (c.kind == CustomerKind::kConsumer) {
     m.opt_out_required = true;

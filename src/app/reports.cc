@@ -45,22 +45,22 @@ std::vector<CustomerAging> largest_overdue(const AgingSummary& summary, size_t c
   return out;
 }
 
-namespace {
-
-// The statutory late-payment charges of every invoice of the statement that fell due before its
-// date and was paid late or is still owed. The amount owed on each invoice over time comes from
-// allocating the customer's money as of each day money arrived.
-Status add_late_charges(StatementOfAccount& s) {
-  const CustomerLedger& ledger = *s.ledger;
+Result<LateCharges> late_payment_charges(const CustomerLedger& ledger, Date as_of) {
+  LateCharges out;
+  out.interest = Money::zero(ledger.customer.currency);
+  out.compensation = Money::zero(ledger.customer.currency);
   const RegimeChoice choice =
       choose_late_payment_regime(ledger.customer.kind, ledger.customer.country, ledger.customer.currency);
   if (!choice.regime) {
-    s.late_charges_note = choice.reason;
-    return Status::ok();
+    out.note = choice.reason;
+    return out;
   }
   auto regime = late_payment_regime(*choice.regime);
   if (!regime) return regime.status();
-  s.late_regime = *choice.regime;
+  out.regime = *choice.regime;
+  out.law = regime->law;
+  // The amount owed on each invoice over time: the customer's money allocated as of each day some
+  // arrived.
   std::vector<Date> money_days;
   for (const Payment& p : ledger.payments) money_days.push_back(p.date);
   for (const Credit& c : ledger.credits) money_days.push_back(c.date);
@@ -68,7 +68,7 @@ Status add_late_charges(StatementOfAccount& s) {
   money_days.erase(std::unique(money_days.begin(), money_days.end()), money_days.end());
   std::map<std::string, std::vector<OpenAmountChange>, std::less<>> history;
   for (Date day : money_days) {
-    if (day > s.position.as_of) break;
+    if (day > as_of) break;
     auto position = allocate(ledger, day);
     if (!position) return position.status();
     for (const InvoicePosition& i : position->invoices) {
@@ -77,25 +77,30 @@ Status add_late_charges(StatementOfAccount& s) {
       if (i.open != before) changes.push_back({day, i.open});
     }
   }
-  for (const InvoicePosition& i : s.position.invoices) {
+  auto position = allocate(ledger, as_of);
+  if (!position) return position.status();
+  for (const InvoicePosition& i : position->invoices) {
     const Invoice& invoice = *i.invoice;
-    if (invoice.due_date >= s.position.as_of || i.disputed) continue;
+    if (invoice.due_date >= as_of || i.disputed) continue;
     const auto found = history.find(invoice.id);
     const std::vector<OpenAmountChange> none;
-    const auto& changes = found == history.end() ? none : found->second;
-    auto charge = late_payment_charge(*regime, shipped_rate_tables(), invoice.amount, invoice.due_date, changes,
-                                      s.position.as_of);
+    auto charge = late_payment_charge(*regime, shipped_rate_tables(), invoice.amount, invoice.due_date,
+                                      found == history.end() ? none : found->second, as_of);
     if (!charge) {
-      s.late_charges_note = "invoice " + invoice.id + ": " + charge.status().message();
+      out.note = "invoice " + invoice.id + ": " + charge.status().message();
       continue;
     }
     if (charge->days_late == 0) continue;
-    s.late_charges.push_back({invoice.id, std::move(*charge)});
+    auto interest = out.interest.plus(charge->interest);
+    auto compensation = out.compensation.plus(charge->compensation);
+    if (!interest) return interest.status();
+    if (!compensation) return compensation.status();
+    out.interest = *interest;
+    out.compensation = *compensation;
+    out.charges.push_back({invoice.id, std::move(*charge)});
   }
-  return Status::ok();
+  return out;
 }
-
-}  // namespace
 
 Result<std::optional<StatementOfAccount>> statement_of_account(Store& store, const std::string& customer_id,
                                                                Date as_of) {
@@ -127,7 +132,9 @@ Result<std::optional<StatementOfAccount>> statement_of_account(Store& store, con
   for (CallRecord& c : *calls) {
     if (c.on <= as_of) statement.calls.push_back(std::move(c));
   }
-  if (Status s = add_late_charges(statement); !s.is_ok()) return s;
+  auto late = late_payment_charges(*statement.ledger, as_of);
+  if (!late) return late.status();
+  statement.late = std::move(*late);
   return std::optional<StatementOfAccount>(std::move(statement));
 }
 

@@ -67,13 +67,13 @@ TEST_F(LateChargesTest, TheWorkedExampleOfTheLatePaymentAct) {
         t.put_invoice({"INV-1", "C1", day("2025-06-10"), day("2025-07-10"), gbp("5000.00"), "", ""}, "test"));
   });
   const auto s = statement("2025-10-19");
-  EXPECT_EQ(s.late_regime, "uk-late-payment");
-  ASSERT_EQ(s.late_charges.size(), 1u);
-  EXPECT_EQ(s.late_charges[0].invoice_id, "INV-1");
-  EXPECT_EQ(s.late_charges[0].charge.days_late, 101);
-  EXPECT_EQ(s.late_charges[0].charge.statutory_rate_bp, 1225);
-  EXPECT_EQ(s.late_charges[0].charge.interest, gbp("169.49"));
-  EXPECT_EQ(s.late_charges[0].charge.compensation, gbp("70.00"));
+  EXPECT_EQ(s.late.regime, "uk-late-payment");
+  ASSERT_EQ(s.late.charges.size(), 1u);
+  EXPECT_EQ(s.late.charges[0].invoice_id, "INV-1");
+  EXPECT_EQ(s.late.charges[0].charge.days_late, 101);
+  EXPECT_EQ(s.late.charges[0].charge.statutory_rate_bp, 1225);
+  EXPECT_EQ(s.late.charges[0].charge.interest, gbp("169.49"));
+  EXPECT_EQ(s.late.charges[0].charge.compensation, gbp("70.00"));
 }
 
 TEST_F(LateChargesTest, APartPaymentReducesTheInterestFromTheNextDay) {
@@ -87,9 +87,9 @@ TEST_F(LateChargesTest, APartPaymentReducesTheInterestFromTheNextDay) {
     return status_of(t.put_payment({"P-1", "C1", day("2025-08-29"), gbp("4000.00"), "bank", "", "INV-1"}, "test"));
   });
   const auto s = statement("2025-10-19");
-  ASSERT_EQ(s.late_charges.size(), 1u);
-  EXPECT_EQ(s.late_charges[0].charge.interest, gbp("101.02"));
-  EXPECT_EQ(s.late_charges[0].charge.compensation, gbp("70.00"));
+  ASSERT_EQ(s.late.charges.size(), 1u);
+  EXPECT_EQ(s.late.charges[0].charge.interest, gbp("101.02"));
+  EXPECT_EQ(s.late.charges[0].charge.compensation, gbp("70.00"));
 }
 
 TEST_F(LateChargesTest, ConsumersAreNeverCharged) {
@@ -99,9 +99,9 @@ TEST_F(LateChargesTest, ConsumersAreNeverCharged) {
         t.put_invoice({"INV-1", "C1", day("2025-06-10"), day("2025-07-10"), gbp("5000.00"), "", ""}, "test"));
   });
   const auto s = statement("2025-10-19");
-  EXPECT_EQ(s.late_regime, "");
-  EXPECT_TRUE(s.late_charges.empty());
-  EXPECT_FALSE(s.late_charges_note.empty());
+  EXPECT_EQ(s.late.regime, "");
+  EXPECT_TRUE(s.late.charges.empty());
+  EXPECT_FALSE(s.late.note.empty());
 }
 
 }  // namespace

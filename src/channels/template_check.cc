@@ -74,6 +74,8 @@ std::vector<Field> message_fields() {
       group("dispute", {value("invoice"), value("reason")}),
       group("agency", {value("name"), value("contact")}),
       group("opt_out", {value("text")}),
+      group("late_payment", {value("law"), value("interest"), value("compensation"), value("total")}),
+      flag("time_barred"),
   };
 }
 

@@ -426,6 +426,14 @@ mstch::map make_view(const MessageContext& c, const Facts& facts, std::string_vi
     view.emplace("agency", mstch::map{{"name", c.agency->name}, {"contact", c.agency->contact}});
   }
   if (c.opt_out_required) view.emplace("opt_out", mstch::map{{"text", c.opt_out_text}});
+  if (c.late_payment) {
+    auto total = c.late_payment->interest.plus(c.late_payment->compensation);
+    view.emplace("late_payment", mstch::map{{"law", c.late_payment->law},
+                                            {"interest", amount(c.late_payment->interest)},
+                                            {"compensation", amount(c.late_payment->compensation)},
+                                            {"total", total ? amount(*total) : std::string()}});
+  }
+  view.emplace("time_barred", c.time_barred);
   return view;
 }
 

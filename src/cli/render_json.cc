@@ -69,7 +69,7 @@ std::string statement_json(const StatementOfAccount& s) {
                    {"language", c.language},
                    {"plan", c.plan}};
   Json late = Json::array();
-  for (const LateCharge& lc : s.late_charges) {
+  for (const LateCharge& lc : s.late.charges) {
     late.push_back({{"invoice", lc.invoice_id},
                     {"days_late", lc.charge.days_late},
                     {"statutory_rate_bp", lc.charge.statutory_rate_bp},
@@ -78,7 +78,7 @@ std::string statement_json(const StatementOfAccount& s) {
                     {"explanation", lc.charge.explanation},
                     {"compensation_explanation", lc.charge.compensation_explanation}});
   }
-  j["late_payment"] = {{"regime", s.late_regime}, {"note", s.late_charges_note}, {"charges", late}};
+  j["late_payment"] = {{"regime", s.late.regime}, {"note", s.late.note}, {"charges", late}};
   Json invoices = Json::array();
   for (const InvoicePosition& i : p.invoices) {
     if (i.open.is_zero()) continue;

@@ -120,28 +120,20 @@ std::string largest_overdue_text(const AgingSummary& summary, size_t count) {
 
 // The late-payment section of a statement: what the law lets the business claim.
 std::string late_charges_text(const StatementOfAccount& s) {
-  if (s.late_regime.empty() && s.late_charges.empty()) return "";
-  std::string out = "\nLate-payment charges (" + s.late_regime + ", docs/charges.md)\n";
-  if (s.late_charges.empty()) return out + "  none: nothing was paid late\n";
-  std::optional<Money> interest;
-  std::optional<Money> compensation;
-  for (const LateCharge& c : s.late_charges) {
+  const LateCharges& late = s.late;
+  if (late.regime.empty()) return "";
+  std::string out = "\nLate-payment charges (" + late.regime + ", docs/charges.md)\n";
+  if (late.charges.empty()) out += "  none: nothing was paid late\n";
+  for (const LateCharge& c : late.charges) {
     out += fmt::format("  {:<16} interest {:>12}  compensation {:>9}  {}; {}\n", c.invoice_id,
                        c.charge.interest.to_grouped_string(), c.charge.compensation.to_grouped_string(),
                        c.charge.explanation, c.charge.compensation_explanation);
-    const auto add = [](std::optional<Money>& total, Money amount) {
-      if (!total) {
-        total = amount;
-      } else if (auto sum = total->plus(amount)) {
-        total = *sum;
-      }
-    };
-    add(interest, c.charge.interest);
-    add(compensation, c.charge.compensation);
   }
-  out += fmt::format("  {:<16} interest {:>12}  compensation {:>9}  {}\n", "total", interest->to_grouped_string(),
-                     compensation->to_grouped_string(), interest->currency().code());
-  if (!s.late_charges_note.empty()) out += "  note: " + s.late_charges_note + "\n";
+  if (!late.charges.empty()) {
+    out += fmt::format("  {:<16} interest {:>12}  compensation {:>9}  {}\n", "total", late.interest.to_grouped_string(),
+                       late.compensation.to_grouped_string(), late.interest.currency().code());
+  }
+  if (!late.note.empty()) out += "  note: " + late.note + "\n";
   return out;
 }
 

@@ -44,6 +44,19 @@ struct LateCharge {
   LatePaymentCharge charge;
 };
 
+// The statutory late-payment charges on a customer's invoices as of a day: the regime that applies
+// ("" for none, with the reason in `note`), and the charge per invoice paid late or still owed
+// after its due date (disputed invoices left out).
+struct LateCharges {
+  std::string regime;
+  std::string law;  // the regime's law, for people
+  std::string note;
+  std::vector<LateCharge> charges;
+  Money interest;      // the sums of the charges, zero in the customer's currency when none
+  Money compensation;
+};
+Result<LateCharges> late_payment_charges(const CustomerLedger& ledger, Date as_of);
+
 struct StatementOfAccount {
   std::unique_ptr<CustomerLedger> ledger;  // owns what position points into
   AccountPosition position;
@@ -51,12 +64,8 @@ struct StatementOfAccount {
   CollectionState collection;         // as it stands now: episode, promises, plan, holds, flags
   std::vector<ActionRecord> actions;  // what the daily run did, up to the "as of" date, oldest first
   std::vector<CallRecord> calls;      // calls logged up to the "as of" date, oldest first
-  // What the business may claim by law for late payment (docs/charges.md): the regime that applies
-  // to the customer ("" for none, with the reason in late_charges_note), and the charge per late
-  // invoice with its interest and compensation, up to the "as of" date.
-  std::string late_regime;
-  std::string late_charges_note;
-  std::vector<LateCharge> late_charges;
+  // What the business may claim by law for late payment (docs/charges.md), up to the "as of" date.
+  LateCharges late;
 };
 
 // Nothing when the customer does not exist.

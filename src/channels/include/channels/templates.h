@@ -89,6 +89,14 @@ struct MessageAgency {
   std::string contact;  // how the debtor reaches it, one line; "" for none
 };
 
+// What the law lets the business claim for late payment of the listed invoices (business debts
+// only): interest and fixed compensation, in the account's currency.
+struct MessageLatePayment {
+  std::string law;  // "the Late Payment of Commercial Debts (Interest) Act 1998"
+  Money interest;
+  Money compensation;
+};
+
 struct MessageContext {
   MessageBusiness business;
   MessageCustomer customer;
@@ -108,6 +116,9 @@ struct MessageContext {
   std::optional<MessageDispute> dispute;           // dispute-acknowledgement
   std::optional<MessageAgency> agency;             // placement
   // Emails to consumers must say how to stop them (Regulation F §1006.6(e)); letters do not.
+  std::optional<MessageLatePayment> late_payment;  // when a statutory regime applies and charges accrued
+  // The debt is past its limitation period: templates must not threaten suit ({{^time_barred}}).
+  bool time_barred = false;
   bool opt_out_required = false;
   std::string opt_out_text;  // REQUIRES: not empty when opt_out_required
 };
