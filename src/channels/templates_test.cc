@@ -267,6 +267,46 @@ TEST(TemplateOverride, AddsAPurposeOfTheBusinessesOwn) {
   EXPECT_FALSE(message->letter.has_value());
 }
 
+TEST(TemplateLatePayment, TheFinalDemandStatesTheStatutoryChargesWhenThereAreAny) {
+  MessageContext context = sample_context();
+  auto plain = render_message(shipped(), "final-demand", context, PaperSize::kA4);
+  ASSERT_TRUE(plain.is_ok()) << plain.status().message();
+  EXPECT_FALSE(contains(plain->text, "entitles us"));
+  context.late_payment = MessageLatePayment{"Late Payment of Commercial Debts (Interest) Act 1998",
+                                            money("169.49", usd()), money("70.00", usd())};
+  auto claimed = render_message(shipped(), "final-demand", context, PaperSize::kA4);
+  ASSERT_TRUE(claimed.is_ok()) << claimed.status().message();
+  const std::string sentence =
+      "the Late Payment of Commercial Debts (Interest) Act 1998 entitles us to claim interest on the late payment "
+      "(169.49 USD to date) and fixed compensation of 70.00 USD: 239.49 USD in all";
+  EXPECT_TRUE(contains(claimed->text, sentence)) << claimed->text;
+  EXPECT_TRUE(contains(claimed->html, sentence));
+  ASSERT_TRUE(claimed->letter.has_value());
+  std::string letter;
+  for (const std::string& p : claimed->letter->before_table) letter += p + "\n";
+  for (const std::string& p : claimed->letter->after_table) letter += p + "\n";
+  EXPECT_TRUE(contains(letter, sentence)) << letter;
+}
+
+TEST(TemplateTimeBarred, ATemplateCanLeaveOutThreatsOfSuit) {
+  const auto dir = scratch_dir("templates");
+  write_file(dir / "en" / "attorney.subject.mustache", "Account {{customer.id}}\n");
+  write_file(dir / "en" / "attorney.text.mustache",
+             "{{^time_barred}}We may refer the account to our attorney.\n{{/time_barred}}Please pay {{total_owed}}.\n");
+  write_file(dir / "en" / "attorney.html.mustache", "<p>Please pay {{total_owed}}.</p>\n");
+  auto set = load_templates(dir);
+  ASSERT_TRUE(set.is_ok()) << set.status().message();
+  MessageContext context = sample_context();
+  auto threat = render_message(*set, "attorney", context, PaperSize::kA4);
+  ASSERT_TRUE(threat.is_ok()) << threat.status().message();
+  EXPECT_TRUE(contains(threat->text, "attorney"));
+  context.time_barred = true;
+  auto none = render_message(*set, "attorney", context, PaperSize::kA4);
+  ASSERT_TRUE(none.is_ok()) << none.status().message();
+  EXPECT_FALSE(contains(none->text, "attorney"));
+  EXPECT_TRUE(contains(none->text, "Please pay 1,734.55 USD."));
+}
+
 TEST(TemplateLanguage, FallsBackFromRegionToLanguageToDefault) {
   EXPECT_EQ(language_fallbacks("en-gb"), (std::vector<std::string>{"en-GB", "en"}));
   EXPECT_EQ(language_fallbacks("fr"), (std::vector<std::string>{"fr", "en"}));
