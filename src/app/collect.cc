@@ -25,6 +25,8 @@ std::string invoices_json(const std::vector<OverdueInvoice>& invoices) {
   return out + "]";
 }
 
+constexpr std::string_view kValidationNotice = "validation-notice";
+
 std::string_view status_for(Channel channel) {
   switch (channel) {
     case Channel::kEmail:
@@ -92,14 +94,25 @@ Status add_to_report(RunReport& report, const PlanSet& plans, const GuardSetting
   auto fee = fee_for(plans, ledger, plan, decisions);
   if (!fee) return Status(fee.status().code(), "customer " + customer.id + ": " + fee.status().message());
   report.fees += *fee ? 1 : 0;
+  const bool contacts = plan.action && std::any_of(decisions.begin(), decisions.end(), [](const GuardDecision& d) {
+                          return d.verdict != Verdict::kBlock;
+                        });
+  const ContactRules rules = rules_for(customer, settings);
+  std::optional<GuardDecision> validation_notice;
+  if (contacts && rules.validation_notice &&
+      (!state.episode || plan.next.episode->number != state.episode->number ||
+       state.episode->find(kValidationNotice) == nullptr)) {
+    validation_notice = check_channel(rules, ledger, state, Channel::kLetter, kValidationNotice);
+  }
   const bool busy = plan.action || !plan.skipped.empty() || !plan.events.empty();
   for (const GuardDecision& d : decisions) ++(d.verdict == Verdict::kBlock ? report.blocked : report.actions);
   report.skipped += plan.skipped.size();
   report.events += plan.events.size();
   if (busy) {
-    report.customers.push_back({customer.id, customer.name, std::move(plan), std::move(decisions), std::move(*fee)});
+    report.customers.push_back(
+        {customer.id, customer.name, std::move(plan), std::move(decisions), std::move(*fee), validation_notice});
   } else if (!plan.held.empty() && plan.next.episode) {
-    report.held.push_back({customer.id, customer.name, std::move(plan), {}, std::nullopt});
+    report.held.push_back({customer.id, customer.name, std::move(plan), {}, std::nullopt, std::nullopt});
   }
   return Status::ok();
 }
@@ -167,6 +180,18 @@ Status write_day(StoreTransaction& txn, const CustomerDay& day, const Collection
       r.reason = blocked ? a.reason + "; blocked (" + guard->rule + "): " + guard->reason : a.reason;
       r.invoices = invoices_json(a.invoices);
       rows.push_back(std::move(r));
+    }
+    if (day.validation_notice) {
+      // Recorded before the step's own rows, which close the customer's earlier call tasks only.
+      ActionRecord notice = rows.front();
+      notice.step = std::string(kValidationNotice);
+      notice.channel = "letter";
+      notice.agency.clear();
+      notice.reason = "validation notice with the first contact of a third-party consumer account (" + a.step + ")";
+      const GuardDecision& guard = *day.validation_notice;
+      notice.status = guard.verdict == Verdict::kBlock ? "blocked" : "queued";
+      if (guard.verdict == Verdict::kBlock) notice.reason += "; blocked (" + guard.rule + "): " + guard.reason;
+      if (auto written = txn.record_actions({notice}, actor); !written) return written.status();
     }
     if (auto written = txn.record_actions(rows, actor); !written) return written.status();
     if (day.fee) {

@@ -123,6 +123,11 @@ Result<MessageContext> context_for(const Dispatcher& d, const Prepared& p) {
   if (late->interest.is_positive() || late->compensation.is_positive()) {
     m.late_payment = MessageLatePayment{late->law, late->interest, late->compensation};
   }
+  if (p.action.step == "validation-notice") {
+    auto calendar = holiday_calendar(d.settings.compliance.holiday_calendar);
+    if (!calendar) return calendar.status();
+    m.validation_ends = validation_period_end(p.action.on, *calendar);
+  }
   if (p.rules.time_bar && !m.invoices.empty()) {
     m.time_barred = time_barred(d.settings.compliance, c, m.invoices.front().due_date, p.action.on).has_value();
   }

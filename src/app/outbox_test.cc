@@ -374,6 +374,36 @@ TEST_F(OutboxTest, OutboxEveryQueuedEmailArrivesAsTheDebtorReadsIt) {
   EXPECT_EQ(check->messages_checked, 3);  // two emails and a letter
 }
 
+TEST_F(OutboxTest, OutboxThirdPartyConsumerCollectionSendsAValidationNoticeWithTheFirstContact) {
+  settings_->compliance.party = Party::kThird;
+  add_consumer("C2", "Dana Whitfield", "America/New_York", "dana@example.net");
+  add_invoice("INV-2001", "C2", "2026-10-01", "2026-11-17", "345.67");
+  // Friday 20 November 2026: the reminder, the first contact, and with it the validation notice.
+  auto first = run_day(*store_, default_plan_set(), day("2026-11-20"), settings_->compliance);
+  ASSERT_TRUE(first) << first.status().message();
+  ASSERT_EQ(first->customers.size(), 1u);
+  ASSERT_TRUE(first->customers[0].validation_notice.has_value());
+  EXPECT_EQ(first->customers[0].validation_notice->verdict, Verdict::kAllow);
+  const OutboxItem notice = item_of("C2", "letter");
+  EXPECT_EQ(notice.step, "validation-notice");
+  EXPECT_EQ(notice.status, "queued");
+  // Later steps of the same episode send none.
+  for (Date d = day("2026-11-21"); d <= day("2026-12-20"); d = d.plus_days(1)) {
+    auto later = run_day(*store_, default_plan_set(), d, settings_->compliance);
+    ASSERT_TRUE(later) << later.status().message();
+    for (const CustomerDay& c : later->customers) EXPECT_FALSE(c.validation_notice.has_value()) << d.to_string();
+  }
+  // Printed the same day, it gives the end of the validation period: receipt five business days
+  // later without Thanksgiving (Monday 30 November), and 30 days after that.
+  auto batch = print_letters(*store_, dispatcher("2026-11-20T17:00:00Z"), day("2026-11-20"));
+  ASSERT_TRUE(batch) << batch.status().message();
+  ASSERT_EQ(batch->letters, 1u);
+  const std::string text = pdf_text(batch->pdf);
+  EXPECT_TRUE(contains(text, "30 December 2026")) << text;
+  EXPECT_TRUE(contains(text, "345.67 USD")) << text;
+  EXPECT_TRUE(contains(text, "is collecting a debt that you owe")) << text;
+}
+
 TEST_F(OutboxTest, OutboxServerNotListeningFailsAndIsRetriedAfterTheWait) {
   standard_ledger();
   run(kRunDay);

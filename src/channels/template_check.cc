@@ -76,6 +76,7 @@ std::vector<Field> message_fields() {
       group("opt_out", {value("text")}),
       group("late_payment", {value("law"), value("interest"), value("compensation"), value("total")}),
       flag("time_barred"),
+      group("validation", {value("ends")}),
   };
 }
 

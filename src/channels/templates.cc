@@ -434,6 +434,7 @@ mstch::map make_view(const MessageContext& c, const Facts& facts, std::string_vi
                                             {"total", total ? amount(*total) : std::string()}});
   }
   view.emplace("time_barred", c.time_barred);
+  if (c.validation_ends) view.emplace("validation", mstch::map{{"ends", date(*c.validation_ends)}});
   return view;
 }
 
@@ -507,6 +508,8 @@ constexpr NeededPart kNeededParts[] = {
     {"payment-plan-default", [](const MessageContext& c) { return c.payment_plan.has_value(); }, "a payment plan"},
     {"dispute-acknowledgement", [](const MessageContext& c) { return c.dispute.has_value(); }, "a dispute"},
     {"placement", [](const MessageContext& c) { return c.agency.has_value(); }, "the agency"},
+    {"validation-notice", [](const MessageContext& c) { return c.validation_ends.has_value(); },
+     "the end of the validation period"},
 };
 
 Status check_context(std::string_view purpose, const MessageContext& context) {

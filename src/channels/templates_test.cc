@@ -50,6 +50,7 @@ MessageContext sample_context() {
   }};
   c.dispute = MessageDispute{"INV-0999", "The goods arrived damaged"};
   c.agency = MessageAgency{"Northgate Recoveries", "+1 800 555 0199"};
+  c.validation_ends = Date::from_ymd(2026, 12, 30);
   return c;
 }
 
@@ -95,7 +96,8 @@ TEST(TemplateShipped, EveryShippedPurposeRendersWithNameAmountsAndDates) {
                                                      "payment-plan-agreement",
                                                      "payment-plan-default",
                                                      "dispute-acknowledgement",
-                                                     "statement-of-account"};
+                                                     "statement-of-account",
+                                                     "validation-notice"};
   const MessageContext context = sample_context();
   for (std::string_view purpose : kShippedPurposes) {
     SCOPED_TRACE(std::string(purpose));

@@ -346,6 +346,12 @@ void day_lines(std::string& out, const CustomerDay& c, std::string_view indent) 
                          to_string(c.plan.action->channels[i]), c.guard[i].rule, c.guard[i].reason);
     }
     if (c.fee) out += fmt::format("{}{}: {} fee: {}\n", indent, who, c.plan.action->step, c.fee->explanation);
+    if (c.validation_notice) {
+      out += fmt::format("{}{}: validation-notice by letter (first contact){}\n", indent, who,
+                         c.validation_notice->verdict == Verdict::kBlock
+                             ? " blocked (" + c.validation_notice->rule + "): " + c.validation_notice->reason
+                             : "");
+    }
   }
 }
 

@@ -32,6 +32,10 @@ struct CustomerDay {
   // The contractual fee the step charges (plan step keys fee, fee_percent, fee_max), recorded as
   // an invoice "FEE-<customer>-<episode>-<step>" due the same day. Unset when there is none.
   std::optional<FeeCharge> fee;
+  // Third-party consumer collection: this is the episode's first contact, so a validation notice
+  // (a letter, step "validation-notice") goes out with it (docs/compliance.md); the guard's word
+  // on that letter. Unset when no notice is due.
+  std::optional<GuardDecision> validation_notice;
 };
 
 struct RunReport {

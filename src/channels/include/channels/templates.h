@@ -117,6 +117,8 @@ struct MessageContext {
   std::optional<MessageAgency> agency;             // placement
   // Emails to consumers must say how to stop them (Regulation F §1006.6(e)); letters do not.
   std::optional<MessageLatePayment> late_payment;  // when a statutory regime applies and charges accrued
+  // validation-notice: the last day of the validation period, printed on the notice.
+  std::optional<Date> validation_ends;
   // The debt is past its limitation period: templates must not threaten suit ({{^time_barred}}).
   bool time_barred = false;
   bool opt_out_required = false;
@@ -143,6 +145,7 @@ inline constexpr std::string_view kShippedPurposes[] = {
     "payment-plan-default",
     "dispute-acknowledgement",
     "statement-of-account",
+    "validation-notice",
 };
 
 // The purpose "layout" is reserved: its parts frame every message of a language.
