@@ -94,9 +94,8 @@ Status add_to_report(RunReport& report, const PlanSet& plans, const GuardSetting
   auto fee = fee_for(plans, ledger, plan, decisions);
   if (!fee) return Status(fee.status().code(), "customer " + customer.id + ": " + fee.status().message());
   report.fees += *fee ? 1 : 0;
-  const bool contacts = plan.action && std::any_of(decisions.begin(), decisions.end(), [](const GuardDecision& d) {
-                          return d.verdict != Verdict::kBlock;
-                        });
+  const bool contacts = plan.action && std::any_of(decisions.begin(), decisions.end(),
+                                                   [](const GuardDecision& d) { return d.verdict != Verdict::kBlock; });
   const ContactRules rules = rules_for(customer, settings);
   std::optional<GuardDecision> validation_notice;
   if (contacts && rules.validation_notice &&

@@ -118,7 +118,7 @@ Result<MessageContext> context_for(const Dispatcher& d, const Prepared& p) {
     m.invoices.push_back(std::move(line));
   }
   m.reference = "A-" + std::to_string(p.action.id);
-  auto late = late_payment_charges(p.ledger, p.action.on);
+  auto late = late_payment_charges(p.ledger, p.action.on, d.settings.rates);
   if (!late) return late.status();
   if (late->interest.is_positive() || late->compensation.is_positive()) {
     m.late_payment = MessageLatePayment{late->law, late->interest, late->compensation};

@@ -45,7 +45,7 @@ std::vector<CustomerAging> largest_overdue(const AgingSummary& summary, size_t c
   return out;
 }
 
-Result<LateCharges> late_payment_charges(const CustomerLedger& ledger, Date as_of) {
+Result<LateCharges> late_payment_charges(const CustomerLedger& ledger, Date as_of, const RateTables& rates) {
   LateCharges out;
   out.interest = Money::zero(ledger.customer.currency);
   out.compensation = Money::zero(ledger.customer.currency);
@@ -84,7 +84,7 @@ Result<LateCharges> late_payment_charges(const CustomerLedger& ledger, Date as_o
     if (invoice.due_date >= as_of || i.disputed) continue;
     const auto found = history.find(invoice.id);
     const std::vector<OpenAmountChange> none;
-    auto charge = late_payment_charge(*regime, shipped_rate_tables(), invoice.amount, invoice.due_date,
+    auto charge = late_payment_charge(*regime, rates, invoice.amount, invoice.due_date,
                                       found == history.end() ? none : found->second, as_of);
     if (!charge) {
       out.note = "invoice " + invoice.id + ": " + charge.status().message();
@@ -102,8 +102,8 @@ Result<LateCharges> late_payment_charges(const CustomerLedger& ledger, Date as_o
   return out;
 }
 
-Result<std::optional<StatementOfAccount>> statement_of_account(Store& store, const std::string& customer_id,
-                                                               Date as_of) {
+Result<std::optional<StatementOfAccount>> statement_of_account(Store& store, const std::string& customer_id, Date as_of,
+                                                               const RateTables& rates) {
   auto ledger = store.customer_ledger(customer_id);
   if (!ledger) return ledger.status();
   if (!*ledger) return std::optional<StatementOfAccount>{};
@@ -132,7 +132,7 @@ Result<std::optional<StatementOfAccount>> statement_of_account(Store& store, con
   for (CallRecord& c : *calls) {
     if (c.on <= as_of) statement.calls.push_back(std::move(c));
   }
-  auto late = late_payment_charges(*statement.ledger, as_of);
+  auto late = late_payment_charges(*statement.ledger, as_of, rates);
   if (!late) return late.status();
   statement.late = std::move(*late);
   return std::optional<StatementOfAccount>(std::move(statement));

@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
+#include "app/settings.h"
 #include "store/sqlite_store.h"
 #include "testing.h"
 
@@ -90,6 +92,30 @@ TEST_F(LateChargesTest, APartPaymentReducesTheInterestFromTheNextDay) {
   ASSERT_EQ(s.late.charges.size(), 1u);
   EXPECT_EQ(s.late.charges[0].charge.interest, gbp("101.02"));
   EXPECT_EQ(s.late.charges[0].charge.compensation, gbp("70.00"));
+}
+
+TEST_F(LateChargesTest, AUsersRateTableReplacesTheShippedOne) {
+  // A business that keeps its own Bank Rate table (say 1.00% throughout) names it in squeaky.toml.
+  std::ofstream(dir_ / "my-boe.toml")
+      << "name = \"boe-base\"\ncomplete_through = 2026-12-31\ncomplete_through_source = \"ours\"\n"
+         "[[rate]]\neffective = 2009-03-05\nrate_bp = 100\nsource = \"ours\"\n";
+  auto settings = parse_settings("[charges]\nrates = [\"my-boe.toml\"]\n", "squeaky.toml", dir_.string());
+  ASSERT_TRUE(settings) << settings.status().message();
+  customer(CustomerKind::kBusiness);
+  write([&](StoreTransaction& t) {
+    return status_of(
+        t.put_invoice({"INV-1", "C1", day("2025-06-10"), day("2025-07-10"), gbp("5000.00"), "", ""}, "test"));
+  });
+  auto s = statement_of_account(*store_, "C1", day("2025-10-19"), settings->rates);
+  ASSERT_TRUE(s && *s);
+  ASSERT_EQ((*s)->late.charges.size(), 1u);
+  EXPECT_EQ((*s)->late.charges[0].charge.statutory_rate_bp, 900);
+  EXPECT_EQ((*s)->late.charges[0].charge.interest, gbp("124.52"));  // 5,000.00 x 9% x 101 / 365
+  // A bad file is named with its line.
+  std::ofstream(dir_ / "bad.toml") << "name = \"boe-base\"\n[[rate]]\nrate_bp = \"high\"\n";
+  auto bad = parse_settings("[charges]\nrates = \"bad.toml\"\n", "squeaky.toml", dir_.string());
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.status().message().find("bad.toml:"), std::string::npos) << bad.status().message();
 }
 
 TEST_F(LateChargesTest, ConsumersAreNeverCharged) {

@@ -22,10 +22,11 @@ class SettingsReader {
 
   Result<Settings> read(const toml::table& root) {
     settings_.source = source_;
-    check_keys(root, {"business", "email", "compliance", "templates", "letters"}, "the top level");
+    check_keys(root, {"business", "email", "compliance", "charges", "templates", "letters"}, "the top level");
     if (const auto* t = table(root, "business")) read_business(*t);
     if (const auto* t = table(root, "email")) read_email(*t);
     if (const auto* t = table(root, "compliance")) read_compliance(*t);
+    if (const auto* t = table(root, "charges")) read_charges(*t);
     if (auto dir = text(root, "templates")) settings_.templates = path(*dir);
     if (auto dir = text(root, "letters")) settings_.letters = path(*dir);
     settings_.email.directory = path(settings_.email.directory);
@@ -177,6 +178,23 @@ class SettingsReader {
         c.limitations = std::move(table).value();
       } else {
         error(t.get("limitations"), table.status().message());
+      }
+    }
+  }
+
+  void read_charges(const toml::table& t) {
+    check_keys(t, {"rates"}, "[charges]");
+    auto files = lines(t, "rates");
+    if (!files) return;
+    for (const std::string& name : *files) {
+      const std::string file = path(name);
+      std::ifstream in(file, std::ios::binary);
+      std::stringstream body;
+      body << in.rdbuf();
+      if (!in) {
+        error(t.get("rates"), "key 'rates': cannot read " + in_quotes(file));
+      } else if (Status s = settings_.rates.load(body.str(), file); !s.is_ok()) {
+        error(t.get("rates"), s.message());
       }
     }
   }

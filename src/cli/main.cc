@@ -30,6 +30,7 @@ namespace {
 
 struct Options {
   std::string db;
+  std::string config;
   std::string as_of;
   bool json = false;
   bool csv = false;
@@ -106,7 +107,9 @@ int cmd_customer_show(const Options& o, const Clock& clock) {
   if (!as_of) return usage_error(as_of.status());
   auto store = open_store(o.db, clock, OpenMode::kMustExist);
   if (!store) return fail(store.status());
-  auto statement = statement_of_account(**store, o.customer_id, *as_of);
+  auto settings = settings_for(o.db, o.config);
+  if (!settings) return fail(settings.status());
+  auto statement = statement_of_account(**store, o.customer_id, *as_of, settings->rates);
   if (!statement) return fail(statement.status());
   if (!*statement) return fail(Status::not_found("no customer '" + o.customer_id + "'"));
   std::cout << (o.json ? statement_json(**statement) : statement_text(**statement));
@@ -180,9 +183,9 @@ int run(int argc, char** argv) {
   o.db = env_db != nullptr && *env_db != '\0' ? env_db : "squeaky.db";
   app.add_option("--db", o.db, "the SQLite database file (default ./squeaky.db, or $SQUEAKY_DB)");
   const char* env_config = std::getenv("SQUEAKY_CONFIG");
-  std::string config = env_config != nullptr ? env_config : "";
+  o.config = env_config != nullptr ? env_config : "";
   app.add_option(
-      "--config", config,
+      "--config", o.config,
       "the settings file (default $SQUEAKY_CONFIG, else squeaky.toml beside the database when there is one)");
 
   const auto add_as_of = [&o](CLI::App* cmd) {
@@ -256,8 +259,8 @@ int run(int argc, char** argv) {
   if (*verify) return cmd_verify(o, clock);
   if (*demo) return cmd_demo(o, clock);
   if (*gen) return cmd_gen(o, clock);
-  if (auto rc = collection.run(o.db, config, clock)) return *rc;
-  if (auto rc = outbox.run(o.db, config, clock)) return *rc;
+  if (auto rc = collection.run(o.db, o.config, clock)) return *rc;
+  if (auto rc = outbox.run(o.db, o.config, clock)) return *rc;
   return kExitUsage;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "charges/late_payment.h"
+#include "charges/rates.h"
 #include "core/date.h"
 #include "core/result.h"
 #include "ledger/aging.h"
@@ -52,10 +53,11 @@ struct LateCharges {
   std::string law;  // the regime's law, for people
   std::string note;
   std::vector<LateCharge> charges;
-  Money interest;      // the sums of the charges, zero in the customer's currency when none
+  Money interest;  // the sums of the charges, zero in the customer's currency when none
   Money compensation;
 };
-Result<LateCharges> late_payment_charges(const CustomerLedger& ledger, Date as_of);
+Result<LateCharges> late_payment_charges(const CustomerLedger& ledger, Date as_of,
+                                         const RateTables& rates = shipped_rate_tables());
 
 struct StatementOfAccount {
   std::unique_ptr<CustomerLedger> ledger;  // owns what position points into
@@ -69,7 +71,7 @@ struct StatementOfAccount {
 };
 
 // Nothing when the customer does not exist.
-Result<std::optional<StatementOfAccount>> statement_of_account(Store& store, const std::string& customer_id,
-                                                               Date as_of);
+Result<std::optional<StatementOfAccount>> statement_of_account(Store& store, const std::string& customer_id, Date as_of,
+                                                               const RateTables& rates = shipped_rate_tables());
 
 }  // namespace squeaky

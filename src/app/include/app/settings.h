@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "channels/letter.h"
+#include "charges/rates.h"
 #include "core/result.h"
 #include "guard/guard.h"
 
@@ -54,6 +55,9 @@ struct Settings {
   BusinessSettings business;
   EmailSettings email;
   GuardSettings compliance;
+  // The reference-rate tables for late-payment interest: the shipped ones, each replaced by a
+  // table of the same name from the files of [charges] rates (docs/charges.md).
+  RateTables rates = shipped_rate_tables();
   std::string templates;            // a directory of templates overriding the shipped ones; "" for none
   std::string letters = "letters";  // where `squeaky letters` writes, beside the database
 };
