@@ -330,12 +330,11 @@ Result<std::vector<WorkItem>> worklist(Store& store, Date as_of, Timestamp now, 
     item.expected = Money::from_minor(collectable_minor_units(overdue, item.days_past_due), l.customer.currency);
     item.phones =
         usable_contacts(rules_for(l.customer, rules), l, state_of(*states, l.customer.id), ContactChannel::kPhone);
+    // The debtor's local time in each zone the customer names (none when it names none).
     if (!l.customer.timezone.empty()) {
-      try {
-        const date::zoned_seconds local{l.customer.timezone, now.seconds()};
-        item.local_time = date::format("%H:%M %a", local) + " (" + l.customer.timezone + ")";
-      } catch (const std::exception&) {
-        item.local_time.clear();
+      for (const std::string& zone : zones_of(l.customer, rules)) {
+        const date::zoned_seconds local{zone, now.seconds()};
+        item.local_time += (item.local_time.empty() ? "" : ", ") + date::format("%H:%M %a", local) + " (" + zone + ")";
       }
     }
     auto actions = store.actions(l.customer.id, "");

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <sstream>
+#include <string>
 
 #include <date/tz.h>
 
@@ -297,12 +299,14 @@ std::optional<Customer> parse_customer_row(const LedgerCsvHeader& header, const 
     row.fail_value("country", c.country, "is not an ISO 3166 country code (two capital letters, as US)");
   }
   c.region = row.text("region", false);
+  // One IANA zone, or several separated by spaces when the debtor may be in more than one place.
   c.timezone = row.text("timezone", false);
-  if (!c.timezone.empty()) {
+  std::istringstream zones(c.timezone);
+  for (std::string zone; zones >> zone;) {
     try {
-      (void)date::locate_zone(c.timezone);
+      (void)date::locate_zone(zone);
     } catch (const std::exception&) {
-      row.fail_value("timezone", c.timezone, "is not an IANA time zone (as America/New_York)");
+      row.fail_value("timezone", zone, "is not an IANA time zone (as America/New_York)");
     }
   }
   const auto currency = row.currency("currency");

@@ -116,6 +116,17 @@ TEST(LedgerCsvTest, CustomerFieldErrors) {
                          }));
 }
 
+TEST(LedgerCsvTest, SeveralTimeZonesEachChecked) {
+  const Parsed good = parse(RecordKind::kCustomers, kCustomerHeader,
+                            "C1,Acme,business,,,,US,,America/New_York America/Los_Angeles,USD,,en");
+  EXPECT_TRUE(messages(good).empty());
+  const Parsed bad =
+      parse(RecordKind::kCustomers, kCustomerHeader, "C1,Acme,business,,,,US,,America/New_York Mars/Base,USD,,en");
+  EXPECT_EQ(messages(bad), (std::vector<std::string>{
+                               "2: column 'timezone': 'Mars/Base' is not an IANA time zone (as America/New_York)",
+                           }));
+}
+
 TEST(LedgerCsvTest, WritesFieldsThatReadBack) {
   std::string out;
   append_csv_field(out, "plain");
