@@ -201,6 +201,21 @@ Status recover_interrupted(Store& store, const Dispatcher& d, SendReport& report
   return Status::ok();
 }
 
+// An item whose message cannot be made (a template that does not render, an address that does
+// not fit the envelope window) fails for a person to look at; the others go on.
+Status fail_item(Store& store, const Dispatcher& d, OutboxItem item, const Status& why, size_t& failed,
+                 std::vector<std::string>& lines) {
+  const std::string was = item.status;
+  item.status = "failed";
+  item.not_before.reset();
+  item.content.clear();
+  item.last_error = why.message();
+  ++failed;
+  lines.push_back(std::to_string(item.action_id) + " " + item.customer_id + " " + item.step + " failed (" +
+                  item.last_error + ")");
+  return move(store, item, was, "failed", item.last_error, d.actor);
+}
+
 Status send_one(Store& store, const Dispatcher& d, MailTransport& transport, OutboxItem item, SendReport& report) {
   const std::string was = item.status;
   const std::string label = std::to_string(item.action_id) + " " + item.customer_id + " " + item.step;
@@ -232,9 +247,7 @@ Status send_one(Store& store, const Dispatcher& d, MailTransport& transport, Out
   // refused by the server or opted out since must not be used, a corrected one must.
   if (item.content.empty() || item.sha256.empty() || item.recipients != addresses) {
     auto bytes = build_email(d, *p, item, to, item.subject);
-    if (!bytes)
-      return Status(bytes.status().code(),
-                    "outbox item " + std::to_string(item.action_id) + ": " + bytes.status().message());
+    if (!bytes) return fail_item(store, d, std::move(item), bytes.status(), report.failed, report.lines);
     item.content = std::move(bytes).value();
     item.sha256 = sha256_hex(item.content);
     item.message_id = message_id_for(d, item);
@@ -296,6 +309,29 @@ Status send_one(Store& store, const Dispatcher& d, MailTransport& transport, Out
   });
 }
 
+// Renders the letter of an item, with its own PDF (the copy kept) stored in the item.
+Result<LetterDocument> render_letter(const Dispatcher& d, const Prepared& p, OutboxItem& item) {
+  auto context = context_for(d, p);
+  if (!context) return context.status();
+  auto rendered = render_message(d.templates, item.step, *context, d.settings.business.paper);
+  if (!rendered) return rendered.status();
+  if (!rendered->letter) {
+    return Status::invalid("plan step '" + item.step + "' sends a letter but its templates (" + rendered->language +
+                           ") have no letter part");
+  }
+  const LetterDocument one[] = {*rendered->letter};
+  auto pdf = render_letters_pdf(one, {rendered->subject, d.now});
+  if (!pdf) return pdf.status();
+  item.subject = rendered->subject;
+  item.recipients.clear();
+  for (const std::string& line : rendered->letter->recipient) {
+    item.recipients += (item.recipients.empty() ? "" : "\n") + line;
+  }
+  item.content = std::move(pdf->bytes);
+  item.sha256 = sha256_hex(item.content);
+  return std::move(*rendered->letter);
+}
+
 Status write_file(const fs::path& path, std::string_view bytes) {
   const fs::path temporary = path.string() + ".partial";
   {
@@ -352,7 +388,6 @@ Result<LetterBatch> print_letters(Store& store, const Dispatcher& d, Date day) {
   if (!queued) return queued.status();
   std::vector<OutboxItem> items;
   std::vector<LetterDocument> documents;
-  std::vector<Prepared> prepared;
   for (OutboxItem& item : *queued) {
     if (item.channel != "letter" || day < item.on) continue;
     auto p = prepare(store, d, item);
@@ -367,19 +402,14 @@ Result<LetterBatch> print_letters(Store& store, const Dispatcher& d, Date day) {
                             ")");
       continue;
     }
-    auto context = context_for(d, *p);
-    if (!context) return context.status();
-    auto rendered = render_message(d.templates, item.step, *context, d.settings.business.paper);
-    if (!rendered) return rendered.status();
-    if (!rendered->letter) {
-      return Status::invalid("plan step '" + item.step + "' sends a letter but its templates (" + rendered->language +
-                             ") have no letter part");
+    auto letter = render_letter(d, *p, item);
+    if (!letter) {
+      if (Status s = fail_item(store, d, std::move(item), letter.status(), batch.failed, batch.lines); !s.is_ok()) {
+        return s;
+      }
+      continue;
     }
-    item.subject = rendered->subject;
-    item.recipients.clear();
-    for (const std::string& line : rendered->letter->recipient)
-      item.recipients += (item.recipients.empty() ? "" : "\n") + line;
-    documents.push_back(std::move(*rendered->letter));
+    documents.push_back(std::move(*letter));
     items.push_back(std::move(item));
   }
   if (items.empty()) return batch;
@@ -393,11 +423,6 @@ Result<LetterBatch> print_letters(Store& store, const Dispatcher& d, Date day) {
   std::string manifest = "action,customer,name,step,pages,sha256,address\n";
   for (size_t i = 0; i < items.size(); ++i) {
     OutboxItem& item = items[i];
-    const LetterDocument one[] = {documents[i]};
-    auto pdf = render_letters_pdf(one, {item.subject, d.now});
-    if (!pdf) return pdf.status();
-    item.content = std::move(pdf->bytes);
-    item.sha256 = sha256_hex(item.content);
     item.pages = merged->pages_per_letter[i];
     const std::string name = std::to_string(item.action_id) + "-" + item.customer_id + ".pdf";
     if (Status s = write_file(folder / name, item.content); !s.is_ok()) return s;

@@ -404,6 +404,24 @@ TEST_F(OutboxTest, OutboxThirdPartyConsumerCollectionSendsAValidationNoticeWithT
   EXPECT_TRUE(contains(text, "is collecting a debt that you owe")) << text;
 }
 
+TEST_F(OutboxTest, OutboxALetterThatCannotBeMadeFailsAndTheOthersArePrinted) {
+  add_business("C1", "Acme Roofing LLC", "America/Chicago", "ap@acme-roofing.example");
+  add_invoice("INV-1001", "C1", "2026-01-01", "2026-01-31", "1000.00");
+  // A name so long that the address block cannot fit in the envelope window.
+  add_business("C3", std::string(40, 'W') + " " + std::string(400, 'x'), "America/Chicago", "ap@long.example");
+  add_invoice("INV-3001", "C3", "2026-01-01", "2026-01-31", "700.00");
+  run(kRunDay);
+  auto batch = print_letters(*store_, dispatcher("2026-03-02T17:00:00Z"), day(kRunDay));
+  ASSERT_TRUE(batch) << batch.status().message();
+  EXPECT_EQ(batch->letters, 1u);
+  EXPECT_EQ(batch->failed, 1u);
+  EXPECT_EQ(item_of("C1", "letter").status, "sent");
+  const OutboxItem failed = item_of("C3", "letter");
+  EXPECT_EQ(failed.status, "failed");
+  EXPECT_FALSE(failed.not_before.has_value());  // for a person: never retried by itself
+  EXPECT_NE(failed.last_error.find("recipient"), std::string::npos) << failed.last_error;
+}
+
 TEST_F(OutboxTest, OutboxServerNotListeningFailsAndIsRetriedAfterTheWait) {
   standard_ledger();
   run(kRunDay);

@@ -317,8 +317,8 @@ std::string send_json(const SendReport& r) {
 
 std::string letters_json(const LetterBatch& b) {
   return Json{{"date", b.day.to_string()}, {"letters", b.letters}, {"pages", b.pages},
-              {"blocked", b.blocked},      {"pdf", b.pdf},         {"manifest", b.manifest},
-              {"folder", b.folder},        {"items", b.lines}}
+              {"blocked", b.blocked},      {"failed", b.failed},   {"pdf", b.pdf},
+              {"manifest", b.manifest},    {"folder", b.folder},   {"items", b.lines}}
              .dump() +
          "\n";
 }

@@ -472,13 +472,19 @@ std::string send_text(const SendReport& r) {
 }
 
 std::string letters_text(const LetterBatch& b) {
+  std::string problems;
+  if (b.blocked > 0) problems += fmt::format("{} blocked", b.blocked);
+  if (b.failed > 0) problems += fmt::format("{}{} failed", problems.empty() ? "" : ", ", b.failed);
   if (b.letters == 0) {
-    return fmt::format("No letters to print on {}{}\n", b.day.to_string(),
-                       b.blocked == 0 ? "" : fmt::format(" ({} blocked)", b.blocked));
+    std::string out =
+        fmt::format("No letters to print on {}{}\n", b.day.to_string(), problems.empty() ? "" : " (" + problems + ")");
+    for (const std::string& line : b.lines) out += "  " + line + "\n";
+    return out;
   }
-  std::string out = fmt::format("{} letter{}, {} page{} for {}\n  print:    {}\n  manifest: {}\n  copies:   {}\n",
-                                b.letters, b.letters == 1 ? "" : "s", b.pages, b.pages == 1 ? "" : "s",
-                                b.day.to_string(), b.pdf, b.manifest, b.folder);
+  std::string out =
+      fmt::format("{} letter{}, {} page{} for {}{}\n  print:    {}\n  manifest: {}\n  copies:   {}\n", b.letters,
+                  b.letters == 1 ? "" : "s", b.pages, b.pages == 1 ? "" : "s", b.day.to_string(),
+                  problems.empty() ? "" : " (" + problems + ")", b.pdf, b.manifest, b.folder);
   for (const std::string& line : b.lines) out += "  " + line + "\n";
   return out;
 }

@@ -59,6 +59,7 @@ struct LetterBatch {
   size_t letters = 0;
   int pages = 0;
   size_t blocked = 0;
+  size_t failed = 0;  // letters that could not be made (the reason is on the item): for a person
   std::vector<std::string> lines;
 };
 
