@@ -29,8 +29,9 @@ Status in_transaction(Store& store, const std::function<Status(StoreTransaction&
   return (*txn)->commit();
 }
 
-Status move(Store& store, const OutboxItem& item, std::string_view from, std::string_view event,
-            std::string_view detail, std::string_view actor) {
+// Moves one item to the state `item` describes and journals it, in a transaction of its own.
+Status transition(Store& store, const OutboxItem& item, std::string_view from, std::string_view event,
+                  std::string_view detail, std::string_view actor) {
   return in_transaction(store,
                         [&](StoreTransaction& txn) { return txn.update_outbox(item, from, event, detail, actor); });
 }
@@ -194,7 +195,7 @@ Status recover_interrupted(Store& store, const Dispatcher& d, SendReport& report
   for (OutboxItem item : *stuck) {
     item.status = "unknown";
     item.last_error = "the send was interrupted after the message was handed over; it may have gone out";
-    if (Status s = move(store, item, "sending", "unknown", item.last_error, d.actor); !s.is_ok()) return s;
+    if (Status s = transition(store, item, "sending", "unknown", item.last_error, d.actor); !s.is_ok()) return s;
     ++report.interrupted;
     report.lines.push_back(std::to_string(item.action_id) + " " + item.customer_id + " unknown: " + item.last_error);
   }
@@ -213,7 +214,7 @@ Status fail_item(Store& store, const Dispatcher& d, OutboxItem item, const Statu
   ++failed;
   lines.push_back(std::to_string(item.action_id) + " " + item.customer_id + " " + item.step + " failed (" +
                   item.last_error + ")");
-  return move(store, item, was, "failed", item.last_error, d.actor);
+  return transition(store, item, was, "failed", item.last_error, d.actor);
 }
 
 Status send_one(Store& store, const Dispatcher& d, MailTransport& transport, OutboxItem item, SendReport& report) {
@@ -230,14 +231,14 @@ Status send_one(Store& store, const Dispatcher& d, MailTransport& transport, Out
     item.last_error = guard.rule + ": " + guard.reason;
     ++report.blocked;
     report.lines.push_back(label + " blocked (" + item.last_error + ")");
-    return move(store, item, was, "blocked", item.last_error, d.actor);
+    return transition(store, item, was, "blocked", item.last_error, d.actor);
   }
   if (guard.verdict == Verdict::kDefer) {
     ++report.deferred;
     report.lines.push_back(label + " deferred to " + guard.until->to_string() + " (" + guard.reason + ")");
     if (item.not_before == guard.until) return Status::ok();
     item.not_before = guard.until;
-    return move(store, item, was, "deferred", guard.rule + ": " + guard.reason, d.actor);
+    return transition(store, item, was, "deferred", guard.rule + ": " + guard.reason, d.actor);
   }
   const auto to = usable_contacts(p->rules, p->ledger, p->state, ContactChannel::kEmail);
   std::string addresses;
@@ -256,7 +257,7 @@ Status send_one(Store& store, const Dispatcher& d, MailTransport& transport, Out
   item.status = "sending";
   ++item.attempts;
   item.not_before.reset();
-  if (Status s = move(store, item, was, "sending", "", d.actor); !s.is_ok()) return s;
+  if (Status s = transition(store, item, was, "sending", "", d.actor); !s.is_ok()) return s;
 
   const SendResult result = transport.send(envelope_of(d, item), item.content);
   const std::string detail =
@@ -396,7 +397,7 @@ Result<LetterBatch> print_letters(Store& store, const Dispatcher& d, Date day) {
     if (guard.verdict != Verdict::kAllow) {
       item.status = "blocked";
       item.last_error = guard.rule + ": " + guard.reason;
-      if (Status s = move(store, item, "queued", "blocked", item.last_error, d.actor); !s.is_ok()) return s;
+      if (Status s = transition(store, item, "queued", "blocked", item.last_error, d.actor); !s.is_ok()) return s;
       ++batch.blocked;
       batch.lines.push_back(std::to_string(item.action_id) + " " + item.customer_id + " blocked (" + item.last_error +
                             ")");
@@ -476,7 +477,7 @@ Status decide(Store& store, int64_t id, std::initializer_list<std::string_view> 
   item.status = to;
   item.content.clear();
   change(item);
-  return move(store, item, was, event, "", actor);
+  return transition(store, item, was, event, "", actor);
 }
 
 }  // namespace
