@@ -237,14 +237,6 @@ GuardDecision guard_call(const GuardSettings& settings, const CustomerLedger& le
   return d;
 }
 
-// Runs `work` in a transaction and commits it.
-Status in_transaction(Store& store, const std::function<Status(StoreTransaction&)>& work) {
-  auto txn = store.begin();
-  if (!txn) return txn.status();
-  if (Status s = work(**txn); !s.is_ok()) return s;
-  return (*txn)->commit();
-}
-
 }  // namespace
 
 Result<RunReport> run_day(Store& store, const PlanSet& plans, Date as_of, const GuardSettings& rules) {

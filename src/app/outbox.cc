@@ -22,13 +22,6 @@ namespace fs = std::filesystem;
 // Days the debtor is given to pay from the date of a message.
 constexpr int kPayWithinDays = 7;
 
-Status in_transaction(Store& store, const std::function<Status(StoreTransaction&)>& work) {
-  auto txn = store.begin();
-  if (!txn) return txn.status();
-  if (Status s = work(**txn); !s.is_ok()) return s;
-  return (*txn)->commit();
-}
-
 // Moves one item to the state `item` describes and journals it, in a transaction of its own.
 Status transition(Store& store, const OutboxItem& item, std::string_view from, std::string_view event,
                   std::string_view detail, std::string_view actor) {

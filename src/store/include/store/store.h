@@ -125,6 +125,15 @@ class Store {
   virtual Result<JournalHead> journal_head() = 0;
 };
 
+// Runs `work` in a transaction of its own and commits it when `work` succeeds; otherwise nothing
+// it did is kept.
+inline Status in_transaction(Store& store, const std::function<Status(StoreTransaction&)>& work) {
+  auto txn = store.begin();
+  if (!txn) return txn.status();
+  if (Status s = work(**txn); !s.is_ok()) return s;
+  return (*txn)->commit();
+}
+
 enum class OpenMode { kCreateIfMissing, kMustExist };
 
 }  // namespace squeaky
