@@ -176,12 +176,20 @@ std::string collection_text(const StatementOfAccount& s) {
       history.emplace_back(a.on, "skipped " + a.step);
       continue;
     }
-    std::string channels = a.channel;
-    while (i + 1 < s.actions.size() && s.actions[i + 1].step == a.step && s.actions[i + 1].on == a.on &&
-           s.actions[i + 1].status != "skipped") {
-      channels += ", " + s.actions[++i].channel;
+    // One line per step, its channels together with their statuses; a channel the guard blocked
+    // says why.
+    std::string channels;
+    std::string blocked;
+    for (size_t j = i; j < s.actions.size() && s.actions[j].step == a.step && s.actions[j].on == a.on &&
+                       s.actions[j].status != "skipped";
+         i = j++) {
+      const ActionRecord& c = s.actions[j];
+      channels += (channels.empty() ? "" : ", ") + c.channel + " (" + c.status + ")";
+      if (const size_t at = c.reason.find("; blocked ("); c.status == "blocked" && at != std::string::npos) {
+        blocked += " - " + c.channel + " " + c.reason.substr(at + 2);
+      }
     }
-    history.emplace_back(a.on, a.step + " by " + channels + " (" + a.status + ")");
+    history.emplace_back(a.on, a.step + " by " + channels + blocked);
   }
   for (const CallRecord& c : s.calls) {
     history.emplace_back(c.on, "call: " + std::string(to_string(c.outcome)) + (c.note.empty() ? "" : " - " + c.note));
