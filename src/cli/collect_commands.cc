@@ -217,6 +217,9 @@ int CollectCommands::dispatch(CLI::App* cmd, const std::string& db, const std::s
                   : set_flag(store, customer_, *flag, *as_of, note_, actor);
     said = customer_ + (clear_ ? ": cleared " : ": flagged ") + flag_name_;
   } else if (cmd == optout_) {
+    if (channel_ != "email" && channel_ != "phone" && channel_ != "letter") {
+      return usage_error(Status::invalid("--channel '" + channel_ + "' is not email, phone or letter"));
+    }
     done = record_opt_out(store, customer_, channel_, contact_, *as_of, note_, actor);
     said = customer_ + ": opted out of " + (contact_.empty() ? channel_ : channel_ + " " + contact_);
   }
