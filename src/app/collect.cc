@@ -202,6 +202,7 @@ Status write_day(StoreTransaction& txn, const CustomerDay& day, const Collection
       fee.amount = day.fee->amount;
       fee.reference = a.step + " fee";
       fee.description = day.fee->explanation;
+      fee.kind = InvoiceKind::kFee;
       auto existing = txn.find_invoice(fee.id);
       if (!existing) return existing.status();
       if (!*existing) {
@@ -314,7 +315,7 @@ Result<std::vector<WorkItem>> worklist(Store& store, Date as_of, Timestamp now, 
     item.task = task;
     int64_t overdue = 0;
     for (const InvoicePosition& i : position->invoices) {
-      if (i.open.is_zero() || i.days_past_due <= 0 || i.disputed) continue;
+      if (!i.overdue_principal()) continue;
       overdue += i.open.minor_units();
       item.days_past_due = std::max(item.days_past_due, i.days_past_due);
     }
@@ -377,7 +378,7 @@ Status log_call(Store& store, const PlanSet& plans, const CallLog& call, std::st
   if (!position) return position.status();
   int64_t overdue = 0;
   for (const InvoicePosition& i : position->invoices) {
-    if (!i.open.is_zero() && i.days_past_due > 0 && !i.disputed) overdue += i.open.minor_units();
+    if (i.overdue_principal()) overdue += i.open.minor_units();
   }
   const Money overdue_total = Money::from_minor(overdue, l.customer.currency);
   if (call.outcome == CallOutcome::kPromise && (!call.amount || !call.date)) {

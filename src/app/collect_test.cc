@@ -9,6 +9,8 @@
 #include <map>
 #include <set>
 
+#include "ledger/aging.h"
+#include "ledger/allocation.h"
 #include "store/sqlite_store.h"
 #include "testing.h"
 
@@ -372,6 +374,18 @@ name = "p"
   EXPECT_EQ(fee.amount, usd("40.00"));
   EXPECT_EQ(fee.due_date, day("2026-03-02"));
   EXPECT_EQ(fee.reference, "notice fee");
+  EXPECT_EQ(fee.kind, InvoiceKind::kFee);
+  // Kept apart from the principal: the aging buckets hold the 1,000.00, the fee is on its own, and
+  // the next steps' amounts and triggers leave it out.
+  auto position = allocate(**ledger, day("2026-03-20"));
+  ASSERT_TRUE(position);
+  auto row = age(*position);
+  ASSERT_TRUE(row);
+  EXPECT_EQ(row->total, 100000);
+  EXPECT_EQ(row->fees, 4000);
+  auto later = forecast(*store_, *plans, day("2026-03-20"), 1);
+  ASSERT_TRUE(later);
+  EXPECT_TRUE(later->at(0).customers.empty());  // nothing new: the fee alone triggers nothing
 }
 
 TEST_F(CollectionScenario, ConsumersPayNoFeeUnlessThePlanSaysTheContractAllowsIt) {

@@ -81,7 +81,7 @@ Result<LateCharges> late_payment_charges(const CustomerLedger& ledger, Date as_o
   if (!position) return position.status();
   for (const InvoicePosition& i : position->invoices) {
     const Invoice& invoice = *i.invoice;
-    if (invoice.due_date >= as_of || i.disputed) continue;
+    if (invoice.due_date >= as_of || i.disputed || invoice.kind != InvoiceKind::kInvoice) continue;
     const auto found = history.find(invoice.id);
     const std::vector<OpenAmountChange> none;
     auto charge = late_payment_charge(*regime, rates, invoice.amount, invoice.due_date,

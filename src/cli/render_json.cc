@@ -15,6 +15,7 @@ Json aging_row(const AgingRow& row, Currency currency) {
   for (AgingBucket b : kAgingBuckets)
     j[std::string(to_string(b))] = amount(row.buckets[static_cast<size_t>(b)], currency);
   j["total"] = amount(row.total, currency);
+  j["fees"] = amount(row.fees, currency);
   return j;
 }
 
@@ -88,7 +89,8 @@ std::string statement_json(const StatementOfAccount& s) {
                         {"days_past_due", std::max<int64_t>(i.days_past_due, 0)},
                         {"amount", i.invoice->amount.to_string()},
                         {"open", i.open.to_string()},
-                        {"disputed", i.disputed}});
+                        {"disputed", i.disputed},
+                        {"kind", to_string(i.invoice->kind)}});
   }
   j["open_invoices"] = invoices;
   Json payments = Json::array();

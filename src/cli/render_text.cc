@@ -237,7 +237,8 @@ std::string statement_text(const StatementOfAccount& s) {
       out += fmt::format(
           "{:<16} {:<10} {:<10} {:>13} {:>14} {:>14}{}\n", i.invoice->id, i.invoice->issue_date.to_string(),
           i.invoice->due_date.to_string(), i.days_past_due > 0 ? std::to_string(i.days_past_due) : "-",
-          i.invoice->amount.to_grouped_string(), i.open.to_grouped_string(), i.disputed ? "  disputed" : "");
+          i.invoice->amount.to_grouped_string(), i.open.to_grouped_string(),
+          std::string(i.disputed ? "  disputed" : "") + (i.invoice->kind == InvoiceKind::kFee ? "  fee" : ""));
     }
   }
   bool any = false;
@@ -266,6 +267,10 @@ std::string statement_text(const StatementOfAccount& s) {
   out += fmt::format("{:<16} {:>14} {}\n", "credited", p.credited.to_grouped_string(), cur.code());
   out += fmt::format("{:<16} {:>14} {}\n", "unapplied cash", p.unapplied.to_grouped_string(), cur.code());
   out += fmt::format("{:<16} {:>14} {}\n", "balance", p.balance.to_grouped_string(), cur.code());
+  if (s.aging.fees != 0) {
+    out += fmt::format("{:<16} {:>14} {}  (charged by the plan; not in the aging below)\n", "  of which fees",
+                       Money::from_minor(s.aging.fees, cur).to_grouped_string(), cur.code());
+  }
   out += "\n";
   aging_header(out, "aging", 5);
   out += "     ";

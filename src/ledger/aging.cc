@@ -33,18 +33,26 @@ Status AgingRow::add(AgingBucket bucket, int64_t minor_units) {
   return Status::ok();
 }
 
+Status AgingRow::add_fee(int64_t minor_units) {
+  if (__builtin_add_overflow(fees, minor_units, &fees)) return Status::overflow("fees total overflows 64 bits");
+  return Status::ok();
+}
+
 Status AgingRow::add(const AgingRow& other) {
   for (AgingBucket bucket : kAgingBuckets) {
     if (Status s = add(bucket, other.buckets[static_cast<size_t>(bucket)]); !s.is_ok()) return s;
   }
-  return Status::ok();
+  return add_fee(other.fees);
 }
 
 Result<AgingRow> age(const AccountPosition& position) {
   AgingRow row;
   for (const InvoicePosition& item : position.invoices) {
     if (item.open.is_zero()) continue;
-    if (Status s = row.add(aging_bucket(item.days_past_due), item.open.minor_units()); !s.is_ok()) return s;
+    Status s = item.invoice->kind == InvoiceKind::kFee
+                   ? row.add_fee(item.open.minor_units())
+                   : row.add(aging_bucket(item.days_past_due), item.open.minor_units());
+    if (!s.is_ok()) return s;
   }
   return row;
 }

@@ -13,6 +13,7 @@ constexpr NameTable<ContactType, 3> kTypes{
     {{"work", ContactType::kWork}, {"mobile", ContactType::kMobile}, {"home", ContactType::kHome}}};
 constexpr NameTable<CreditKind, 2> kCreditKinds{
     {{"credit", CreditKind::kCreditNote}, {"deduction", CreditKind::kDeduction}}};
+constexpr NameTable<InvoiceKind, 2> kInvoiceKinds{{{"invoice", InvoiceKind::kInvoice}, {"fee", InvoiceKind::kFee}}};
 
 }  // namespace
 
@@ -31,5 +32,7 @@ std::optional<CustomerKind> parse_customer_kind(std::string_view text) { return 
 std::optional<ContactChannel> parse_contact_channel(std::string_view text) { return value_named(kChannels, text); }
 std::optional<ContactType> parse_contact_type(std::string_view text) { return value_named(kTypes, text); }
 std::optional<CreditKind> parse_credit_kind(std::string_view text) { return value_named(kCreditKinds, text); }
+std::string_view to_string(InvoiceKind kind) { return name_of(kInvoiceKinds, kind); }
+std::optional<InvoiceKind> parse_invoice_kind(std::string_view text) { return value_named(kInvoiceKinds, text); }
 
 }  // namespace squeaky

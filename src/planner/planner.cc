@@ -82,7 +82,7 @@ DayPlan plan_day(const PlanSet& plans, const CustomerLedger& ledger, const Colle
   std::vector<OverdueInvoice> overdue;
   int64_t overdue_minor = 0;
   for (const InvoicePosition& i : position->invoices) {
-    if (i.open.is_zero() || i.days_past_due <= 0 || i.disputed) continue;
+    if (!i.overdue_principal()) continue;
     overdue.push_back({i.invoice->id, i.invoice->due_date, i.days_past_due, i.open});
     overdue_minor += i.open.minor_units();  // cannot overflow: allocate() summed the same amounts
   }

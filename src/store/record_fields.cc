@@ -42,12 +42,15 @@ std::vector<RecordField> record_fields(const Customer& c) {
 }
 
 std::vector<RecordField> record_fields(const Invoice& i) {
-  return {
+  std::vector<RecordField> fields = {
       {"amount", i.amount.to_string()},         {"currency", i.amount.currency().code()},
       {"customer_id", i.customer_id},           {"description", i.description},
       {"due_date", i.due_date.to_string()},     {"id", i.id},
       {"issue_date", i.issue_date.to_string()}, {"reference", i.reference},
   };
+  // Only a fee says what it is, so that the entries of ordinary invoices read as they always did.
+  if (i.kind != InvoiceKind::kInvoice) fields.push_back({"kind", std::string(to_string(i.kind))});
+  return fields;
 }
 
 std::vector<RecordField> record_fields(const Payment& p) {

@@ -68,6 +68,9 @@ INSERT INTO journal_head VALUES (1, 0, '0000000000000000000000000000000000000000
 )sql"},
     {2, "collection: episodes, actions, promises, payment plans, holds, flags, disputes, calls, runs", nullptr},
     {3, "outbox and opt-outs", nullptr},
+    {4, "invoice kinds: fees apart from the principal", R"sql(
+ALTER TABLE invoices ADD COLUMN kind TEXT NOT NULL DEFAULT 'invoice';
+)sql"},
 };
 
 // The migrations whose text lives beside the code that uses the tables.
@@ -99,7 +102,7 @@ Customer read_customer(const Statement& s) {
 }
 
 constexpr const char* kInvoiceColumns =
-    "id, customer_id, issue_date, due_date, amount, currency, reference, description";
+    "id, customer_id, issue_date, due_date, amount, currency, reference, description, kind";
 Invoice read_invoice(const Statement& s) {
   Invoice i;
   i.id = s.text(0);
@@ -109,6 +112,7 @@ Invoice read_invoice(const Statement& s) {
   i.amount = Money::from_minor(s.integer(4), stored_currency(s.text(5)));
   i.reference = s.text(6);
   i.description = s.text(7);
+  i.kind = parse_invoice_kind(s.text(8)).value_or(InvoiceKind::kInvoice);
   return i;
 }
 
@@ -297,6 +301,7 @@ class DateText {
 void bind_invoice(Statement& s, const Invoice& i) {
   s.bind(1, i.id).bind(2, i.customer_id).bind(3, DateText(i.issue_date).view()).bind(4, DateText(i.due_date).view());
   s.bind(5, i.amount.minor_units()).bind(6, i.amount.currency().code()).bind(7, i.reference).bind(8, i.description);
+  s.bind(9, to_string(i.kind));
 }
 void bind_payment(Statement& s, const Payment& p) {
   s.bind(1, p.id).bind(2, p.customer_id).bind(3, DateText(p.date).view()).bind(4, p.amount.minor_units());
@@ -329,12 +334,12 @@ Status SqliteStore::prepare_all() {
       {&select_contacts_,
        "SELECT channel, type, value, consent, opted_out FROM contacts WHERE customer_id = ?1 ORDER BY position"},
       {&insert_invoice_,
-       "INSERT INTO invoices (id, customer_id, issue_date, due_date, amount, currency, reference, description) "
-       "VALUES (?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT (id) DO NOTHING"},
+       "INSERT INTO invoices (id, customer_id, issue_date, due_date, amount, currency, reference, description, kind) "
+       "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9) ON CONFLICT (id) DO NOTHING"},
       {&select_invoice_, invoice_select.c_str()},
       {&update_invoice_,
        "UPDATE invoices SET customer_id=?2, issue_date=?3, due_date=?4, amount=?5, currency=?6, reference=?7, "
-       "description=?8 WHERE id=?1"},
+       "description=?8, kind=?9 WHERE id=?1"},
       {&insert_payment_,
        "INSERT INTO payments (id, customer_id, date, amount, currency, method, reference, invoice_id) "
        "VALUES (?1,?2,?3,?4,?5,?6,?7,?8) ON CONFLICT (id) DO NOTHING"},

@@ -27,14 +27,18 @@ AgingBucket aging_bucket(int64_t days_past_due);
 std::string_view to_string(AgingBucket bucket);  // "current", "1-30", "31-60", "61-90", "90+"
 
 // The open amounts of one currency, by bucket, in minor units.
+// Principal by bucket and in total; fees the plan charged are kept apart in `fees`.
 struct AgingRow {
   std::array<int64_t, kAgingBucketCount> buckets{};
   int64_t total = 0;
+  int64_t fees = 0;
 
   int64_t overdue() const { return total - buckets[0]; }
   // Adds `minor_units` to `bucket` and the total; fails on overflow.
   Status add(AgingBucket bucket, int64_t minor_units);
   Status add(const AgingRow& other);
+  // Adds an open fee; fails on overflow.
+  Status add_fee(int64_t minor_units);
 };
 
 // Ages one customer's position: its open invoices by bucket (unapplied cash is not aged).

@@ -21,6 +21,11 @@ struct InvoicePosition {
   Money open;                        // what is still owed on it, never negative
   int64_t days_past_due = 0;         // as of the allocation date; zero or negative when not yet due
   bool disputed = false;             // under dispute on the allocation date
+
+  // Principal that is overdue and not disputed: what collection is about. Fees are kept apart.
+  bool overdue_principal() const {
+    return !open.is_zero() && days_past_due > 0 && !disputed && invoice->kind == InvoiceKind::kInvoice;
+  }
 };
 
 struct AccountPosition {

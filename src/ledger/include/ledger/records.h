@@ -68,6 +68,13 @@ struct Customer {
   bool operator==(const Customer&) const = default;
 };
 
+// What an invoice is for: the goods or services sold (the principal), or a contractual fee the
+// collection plan charged. Fees are owed like any invoice but kept apart from the principal in
+// every balance: aging buckets, the planner's triggers and amounts, the statement's totals.
+enum class InvoiceKind { kInvoice, kFee };
+std::string_view to_string(InvoiceKind kind);  // "invoice", "fee"
+std::optional<InvoiceKind> parse_invoice_kind(std::string_view text);
+
 struct Invoice {
   std::string id;  // the invoice number the customer sees
   std::string customer_id;
@@ -76,6 +83,7 @@ struct Invoice {
   Money amount;   // REQUIRES: positive
   std::string reference;
   std::string description;
+  InvoiceKind kind = InvoiceKind::kInvoice;
 
   bool operator==(const Invoice&) const = default;
 };
