@@ -50,11 +50,8 @@ class CollectionScenario : public ::testing::Test {
   }
 
   void write(const std::function<Status(StoreTransaction&)>& work) {
-    auto txn = store_->begin();
-    ASSERT_TRUE(txn);
-    Status s = work(**txn);
+    const Status s = in_transaction(*store_, work);
     ASSERT_TRUE(s.is_ok()) << s.message();
-    ASSERT_TRUE((*txn)->commit().is_ok());
   }
   void invoice(std::string id, std::string_view issued, std::string_view due, std::string_view amount) {
     const Invoice i{std::move(id), "C1", day(issued), day(due), usd(amount), "", ""};

@@ -152,11 +152,8 @@ class OutboxTest : public ::testing::Test {
   }
 
   void write(const std::function<Status(StoreTransaction&)>& work) {
-    auto txn = store_->begin();
-    ASSERT_TRUE(txn);
-    Status s = work(**txn);
+    const Status s = in_transaction(*store_, work);
     ASSERT_TRUE(s.is_ok()) << s.message();
-    ASSERT_TRUE((*txn)->commit().is_ok());
   }
 
   // The ledger's customers. The consumer's email is a home address: under the consumer rules a

@@ -43,11 +43,8 @@ class LateChargesTest : public ::testing::Test {
     write([&](StoreTransaction& t) { return status_of(t.put_customer(c, "test")); });
   }
   void write(const std::function<Status(StoreTransaction&)>& work) {
-    auto txn = store_->begin();
-    ASSERT_TRUE(txn);
-    Status s = work(**txn);
+    const Status s = in_transaction(*store_, work);
     ASSERT_TRUE(s.is_ok()) << s.message();
-    ASSERT_TRUE((*txn)->commit().is_ok());
   }
   StatementOfAccount statement(std::string_view as_of) {
     auto s = statement_of_account(*store_, "C1", day(as_of));
