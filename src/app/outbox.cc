@@ -513,26 +513,4 @@ Result<std::unique_ptr<MailTransport>> make_transport(const Settings& settings) 
   return std::unique_ptr<MailTransport>(std::make_unique<SmtpTransport>(smtp));
 }
 
-Status check_templates(const TemplateSet& templates, const PlanSet& plans, std::string_view language) {
-  const auto purposes = templates.purposes(language);
-  for (const Plan& plan : plans.plans) {
-    for (const PlanStep& step : plan.steps) {
-      const bool email = std::find(step.channels.begin(), step.channels.end(), Channel::kEmail) != step.channels.end();
-      const bool letter =
-          std::find(step.channels.begin(), step.channels.end(), Channel::kLetter) != step.channels.end();
-      if (!email && !letter) continue;
-      if (!std::binary_search(purposes.begin(), purposes.end(), step.name)) {
-        return Status::invalid("plan '" + plan.name + "' step '" + step.name + "' sends " +
-                               (letter ? "a letter" : "an email") + " but there is no template for it (" +
-                               std::string(language) + "/" + step.name + ".*.mustache; docs/templates.md)");
-      }
-      if (letter && !templates.has_letter(language, step.name)) {
-        return Status::invalid("plan '" + plan.name + "' step '" + step.name + "' sends a letter but " +
-                               std::string(language) + "/" + step.name + ".letter.mustache does not exist");
-      }
-    }
-  }
-  return Status::ok();
-}
-
 }  // namespace squeaky

@@ -79,8 +79,4 @@ Status confirm_outbox_item(Store& store, int64_t id, Timestamp now, std::string_
 // The file transport or the SMTP server the settings name.
 Result<std::unique_ptr<MailTransport>> make_transport(const Settings& settings);
 
-// The step of every plan that sends an email or a letter must have templates; fails naming the
-// first that does not.
-Status check_templates(const TemplateSet& templates, const PlanSet& plans, std::string_view language);
-
 }  // namespace squeaky
