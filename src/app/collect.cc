@@ -25,8 +25,6 @@ std::string invoices_json(const std::vector<OverdueInvoice>& invoices) {
   return out + "]";
 }
 
-constexpr std::string_view kValidationNotice = "validation-notice";
-
 std::string_view status_for(Channel channel) {
   switch (channel) {
     case Channel::kEmail:

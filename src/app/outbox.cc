@@ -117,7 +117,7 @@ Result<MessageContext> context_for(const Dispatcher& d, const Prepared& p) {
   if (late->interest.is_positive() || late->compensation.is_positive()) {
     m.late_payment = MessageLatePayment{late->law, late->interest, late->compensation};
   }
-  if (p.action.step == "validation-notice") {
+  if (p.action.step == kValidationNotice) {
     auto calendar = holiday_calendar(d.settings.compliance.holiday_calendar);
     if (!calendar) return calendar.status();
     m.validation_ends = validation_period_end(p.action.on, *calendar);

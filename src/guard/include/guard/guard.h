@@ -128,6 +128,9 @@ GuardDecision check_call_frequency(const ContactRules& rules, std::span<const Ca
 std::optional<std::string> time_barred(const GuardSettings& settings, const Customer& customer, Date oldest_due,
                                        Date day);
 
+// The step (and message purpose) of the validation notice the run queues with the first contact.
+inline constexpr std::string_view kValidationNotice = "validation-notice";
+
 // The last day of the validation period for a notice sent on `sent`: receipt is assumed five
 // business days after sending (no weekends or holidays of `calendar`), and the period ends 30
 // days after receipt.
