@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "analytics/measures.h"
 #include "charges/rates.h"
 #include "ledger/allocation.h"
 
@@ -136,6 +137,60 @@ Result<std::optional<StatementOfAccount>> statement_of_account(Store& store, con
   if (!late) return late.status();
   statement.late = std::move(*late);
   return std::optional<StatementOfAccount>(std::move(statement));
+}
+
+}  // namespace squeaky
+
+namespace squeaky {
+
+Result<Dashboard> dashboard(Store& store, Date as_of) {
+  Dashboard d;
+  d.as_of = as_of;
+  const Date sales_from = as_of.plus_days(1 - kDsoPeriodDays);
+  const Date collected_from = as_of.plus_days(1 - kCollectedPeriodDays);
+  const auto add = [](int64_t& sum, int64_t value) {
+    return __builtin_add_overflow(sum, value, &sum) ? Status::invalid("the dashboard's sums do not fit 64 bits")
+                                                    : Status::ok();
+  };
+  Status s = store.for_each_customer_ledger([&](const CustomerLedger& ledger) -> Status {
+    auto position = allocate(ledger, as_of);
+    if (!position) return position.status();
+    auto row = age(*position);
+    if (!row) return row.status();
+    int64_t sales = 0;
+    for (const Invoice& i : ledger.invoices) {
+      if (i.kind == InvoiceKind::kInvoice && i.issue_date >= sales_from && i.issue_date <= as_of) {
+        if (Status added = add(sales, i.amount.minor_units()); !added.is_ok()) return added;
+      }
+    }
+    int64_t collected = 0;
+    for (const Payment& p : ledger.payments) {
+      if (p.date >= collected_from && p.date <= as_of) {
+        if (Status added = add(collected, p.amount.minor_units()); !added.is_ok()) return added;
+      }
+    }
+    if (row->total == 0 && row->fees == 0 && sales == 0 && collected == 0) return Status::ok();
+    DashboardCurrency& c = d.currencies[ledger.customer.currency];
+    if (Status added = c.aging.add(*row); !added.is_ok()) return added;
+    if (Status added = add(c.sales_90_days, sales); !added.is_ok()) return added;
+    return add(c.collected_30_days, collected);
+  });
+  if (!s.is_ok()) return s;
+  for (auto& [currency, c] : d.currencies) {
+    c.dso_tenths = dso_simple_tenths(c.aging.total, c.sales_90_days, kDsoPeriodDays);
+  }
+  auto actions = store.actions("", "");
+  if (!actions) return actions.status();
+  for (const ActionRecord& a : *actions) {
+    if (a.on == as_of && a.status != "skipped") ++d.actions_today;
+    if (a.status == "open") ++d.calls_open;
+  }
+  for (const char* status : {"queued", "failed", "unknown"}) {
+    auto items = store.outbox(status, "", /*with_content=*/false);
+    if (!items) return items.status();
+    d.outbox_waiting += static_cast<int64_t>(items->size());
+  }
+  return d;
 }
 
 }  // namespace squeaky

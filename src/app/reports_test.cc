@@ -129,3 +129,57 @@ TEST_F(LateChargesTest, ConsumersAreNeverCharged) {
 
 }  // namespace
 }  // namespace squeaky
+
+namespace squeaky {
+namespace {
+
+class DashboardTest : public LateChargesTest {};
+
+TEST_F(DashboardTest, AgingSalesCollectionsAndDsoPerCurrency) {
+  customer(CustomerKind::kBusiness);
+  write([&](StoreTransaction& t) {
+    for (const Invoice& i : {
+             // The 90 days through 2026-03-31 start on 2026-01-01. Issued inside them; 60 days past due.
+             Invoice{"INV-1", "C1", day("2026-01-02"), day("2026-01-30"), gbp("3000.00"), "", ""},
+             // Issued the day before they start: not a sale of the period; 89 days past due.
+             Invoice{"INV-2", "C1", day("2025-12-31"), day("2026-01-01"), gbp("1000.00"), "", ""},
+             // Not yet due.
+             Invoice{"INV-3", "C1", day("2026-03-20"), day("2026-04-19"), gbp("1500.00"), "", ""},
+         }) {
+      if (Status s = status_of(t.put_invoice(i, "test")); !s.is_ok()) return s;
+    }
+    // The 30 days start on 2026-03-02: 500.00 paid on INV-1 that day is counted, 250.00 the day
+    // before is not.
+    if (Status s = status_of(t.put_payment({"PAY-1", "C1", day("2026-03-02"), gbp("500.00"), "", "", "INV-1"}, "test"));
+        !s.is_ok())
+      return s;
+    return status_of(t.put_payment({"PAY-2", "C1", day("2026-03-01"), gbp("250.00"), "", "", "INV-1"}, "test"));
+  });
+  auto d = dashboard(*store_, day("2026-03-31"));
+  ASSERT_TRUE(d) << d.status().message();
+  ASSERT_EQ(d->currencies.size(), 1u);
+  const DashboardCurrency& c = d->currencies.at(kGbp);
+  EXPECT_EQ(c.aging.buckets[0], 1500'00);  // current
+  EXPECT_EQ(c.aging.buckets[2], 2250'00);  // 31-60: INV-1 less both payments
+  EXPECT_EQ(c.aging.buckets[3], 1000'00);  // 61-90
+  EXPECT_EQ(c.aging.total, 4750'00);
+  EXPECT_EQ(c.aging.overdue(), 3250'00);
+  EXPECT_EQ(c.sales_90_days, 4500'00);     // INV-1 and INV-3
+  EXPECT_EQ(c.collected_30_days, 500'00);  // PAY-1 only
+  // 4,750.00 / 4,500.00 x 90 = 95.0 days.
+  ASSERT_TRUE(c.dso_tenths);
+  EXPECT_EQ(*c.dso_tenths, 950);
+  EXPECT_EQ(d->actions_today, 0);
+  EXPECT_EQ(d->calls_open, 0);
+  EXPECT_EQ(d->outbox_waiting, 0);
+}
+
+TEST_F(DashboardTest, NothingOwedNothingShown) {
+  customer(CustomerKind::kBusiness);
+  auto d = dashboard(*store_, day("2026-03-31"));
+  ASSERT_TRUE(d) << d.status().message();
+  EXPECT_TRUE(d->currencies.empty());
+}
+
+}  // namespace
+}  // namespace squeaky

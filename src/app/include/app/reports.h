@@ -4,6 +4,7 @@
 // date always give the same report. Not thread-safe with respect to `store`.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -73,5 +74,23 @@ struct StatementOfAccount {
 // Nothing when the customer does not exist.
 Result<std::optional<StatementOfAccount>> statement_of_account(Store& store, const std::string& customer_id, Date as_of,
                                                                const RateTables& rates = shipped_rate_tables());
+
+// The owner's figures for one day, per currency (docs/measures.md).
+struct DashboardCurrency {
+  AgingRow aging;                     // open receivables by days past due, fees apart
+  int64_t sales_90_days = 0;          // invoices (not fees) issued in the 90 days through the day
+  int64_t collected_30_days = 0;      // payments dated in the 30 days through the day
+  std::optional<int64_t> dso_tenths;  // simple DSO over those 90 days, tenths of a day; none without sales
+};
+struct Dashboard {
+  Date as_of;
+  std::map<Currency, DashboardCurrency> currencies;  // every currency with receivables, sales or payments
+  int64_t actions_today = 0;                         // what the daily run recorded for the day, of every channel
+  int64_t calls_open = 0;                            // call tasks not yet logged
+  int64_t outbox_waiting = 0;                        // letters and emails queued, failed (to be retried) or unknown
+};
+inline constexpr int kDsoPeriodDays = 90;
+inline constexpr int kCollectedPeriodDays = 30;
+Result<Dashboard> dashboard(Store& store, Date as_of);
 
 }  // namespace squeaky
