@@ -12,6 +12,8 @@ packages=(
   libmstch-dev libcairo2-dev libpango1.0-dev libcurl4-openssl-dev fonts-dejavu-core fonts-noto-cjk
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 python3-aiosmtpd poppler-utils
+  # the web app's browser tests (playwright-core drives Debian's Chromium)
+  chromium
 )
 
 missing=()
@@ -19,11 +21,26 @@ for p in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
   [ "$status" = "installed" ] || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
 
-echo "setup: installing ${missing[*]}"
-sudo=""
-[ "$(id -u)" -eq 0 ] || sudo="sudo"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# The web app's npm packages (web/package.json; exact versions in web/package-lock.json), again
+# only when they are missing or the lock file changed. Vite 7 needs Node.js 20.19 or later.
+web="$(dirname "$0")/../web"
+if ! command -v npm >/dev/null || ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)'; then
+  echo "setup: the web app needs Node.js 20.19 or later with npm; found $(node --version 2>/dev/null || echo none)" >&2
+  exit 1
+fi
+if ! cmp -s "$web/package-lock.json" "$web/node_modules/.squeaky-installed-lock"; then
+  echo "setup: installing the web app's npm packages"
+  # `npm install` rather than `npm ci`: the lock file lists only this platform's optional builds
+  # of rollup and esbuild, which `npm ci` refuses; with the lock in place it installs its versions.
+  (cd "$web" && npm install --no-audit --no-fund --loglevel=error)
+  cp "$web/package-lock.json" "$web/node_modules/.squeaky-installed-lock"
+fi

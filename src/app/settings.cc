@@ -14,6 +14,23 @@
 namespace squeaky {
 namespace {
 
+// A BCP 47 tag of the usual shape: a language of 2 or 3 letters, then subtags of 1 to 8 letters
+// or digits ("en", "en-GB", "zh-Hant-TW", "es-419").
+bool is_locale_tag(std::string_view tag) {
+  size_t start = 0;
+  for (size_t part = 0;; ++part) {
+    const size_t end = std::min(tag.find('-', start), tag.size());
+    const std::string_view sub = tag.substr(start, end - start);
+    const bool letters = std::all_of(sub.begin(), sub.end(), [](unsigned char c) { return std::isalpha(c); });
+    const bool alnum = std::all_of(sub.begin(), sub.end(), [](unsigned char c) { return std::isalnum(c); });
+    if (part == 0 ? !(letters && sub.size() >= 2 && sub.size() <= 3) : !(alnum && !sub.empty() && sub.size() <= 8)) {
+      return false;
+    }
+    if (end == tag.size()) return true;
+    start = end + 1;
+  }
+}
+
 std::string in_quotes(std::string_view text) { return "'" + std::string(text) + "'"; }
 
 class SettingsReader {
@@ -49,7 +66,7 @@ class SettingsReader {
   void read_business(const toml::table& t) {
     check_keys(t,
                {"name", "address", "phone", "email", "website", "payment_instructions", "signatory", "signatory_title",
-                "language", "paper", "logo"},
+                "language", "locale", "paper", "logo"},
                "[business]");
     auto& b = settings_.business;
     if (auto v = text(t, "name")) b.name = *v;
@@ -61,6 +78,13 @@ class SettingsReader {
     if (auto v = text(t, "signatory")) b.signatory = *v;
     if (auto v = text(t, "signatory_title")) b.signatory_title = *v;
     if (auto v = text(t, "language")) b.language = *v;
+    if (auto v = text(t, "locale")) {
+      if (is_locale_tag(*v)) {
+        b.locale = *v;
+      } else {
+        error(t.get("locale"), "key 'locale': " + in_quotes(*v) + " is not a locale tag like en-US or de-DE");
+      }
+    }
     if (auto v = text(t, "paper")) {
       if (auto paper = parse_paper_size(*v)) {
         b.paper = *paper;

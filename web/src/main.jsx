@@ -42,7 +42,7 @@ function App() {
   }, []);
 
   function signedIn(user) {
-    if (user.csrf) setCsrf(user.csrf);
+    if (user.csrf_token) setCsrf(user.csrf_token);
     if (user.business && user.business.locale) setLocale(user.business.locale);
     setMe(user);
   }
@@ -86,7 +86,7 @@ function App() {
             ))}
         </nav>
         <span class="who">
-          {me.name} <span class="role">{me.role}</span>
+          {me.user} <span class="role">{me.role}</span>
           <button type="button" class="link" onClick={signOut}>
             Sign out
           </button>

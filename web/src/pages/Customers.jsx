@@ -1,16 +1,16 @@
 import { useState } from 'preact/hooks';
 import { get, query } from '../api.js';
-import { count } from '../format.js';
+import { count, money } from '../format.js';
 import { customerLink, Loading, useLoad } from './common.jsx';
 
 const pageSize = 50;
 
-export function Customers() {
+export function Customers({ me }) {
   const [text, setText] = useState('');
   const [search, setSearch] = useState('');
   const [offset, setOffset] = useState(0);
   const [data, error] = useLoad(
-    () => get('/customers' + query({ q: search, limit: pageSize, offset })),
+    () => get('/customers' + query({ q: search, limit: pageSize, offset, as_of: me.today })),
     [search, offset],
   );
 
@@ -43,8 +43,8 @@ export function Customers() {
                 <tr>
                   <th scope="col">Customer</th>
                   <th scope="col">Kind</th>
-                  <th scope="col">Country</th>
-                  <th scope="col">Currency</th>
+                  <th scope="col">Open</th>
+                  <th scope="col">Overdue</th>
                 </tr>
               </thead>
               <tbody>
@@ -54,8 +54,8 @@ export function Customers() {
                       {customerLink(c.id, c.name)} <span class="id">{c.id}</span>
                     </td>
                     <td>{c.kind}</td>
-                    <td>{c.country}</td>
-                    <td>{c.currency}</td>
+                    <td class="amount">{money(c.open, c.currency)}</td>
+                    <td class="amount">{money(c.overdue, c.currency)}</td>
                   </tr>
                 ))}
               </tbody>

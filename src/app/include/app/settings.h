@@ -27,6 +27,7 @@ struct BusinessSettings {
   std::string signatory;             // who signs the letters ("Dana Whitfield")
   std::string signatory_title;       // and as what ("Credit Controller")
   std::string language = "en";       // for customers that name none
+  std::string locale = "en-US";      // how the web app writes amounts and dates (BCP 47)
   PaperSize paper = PaperSize::kA4;
   std::string logo;  // a PNG file; "" for none
 };

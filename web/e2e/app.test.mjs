@@ -1,0 +1,139 @@
+// The web app in a real browser against a real server and database (issue: squeaky serve).
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { asOf, password, shot, signIn, squeaky, startBusiness } from './harness.mjs';
+
+let business;
+before(async () => {
+  business = await startBusiness();
+});
+after(async () => {
+  if (business) await business.stop();
+});
+
+const usd = (amount, currency) => new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(amount);
+const journalEntries = () => JSON.parse(squeaky(business.dir, ['verify', '--json'])).entries;
+
+test('the dashboard shows the same aging, to the cent, as `squeaky aging --json`', async () => {
+  const { context, page } = await signIn(business, 'olive');
+  const aging = JSON.parse(squeaky(business.dir, ['aging', '--as-of', asOf, '--json']));
+  const currencies = Object.keys(aging.currencies);
+  assert.ok(currencies.length > 0);
+  for (const currency of currencies) {
+    const card = page.locator(`article[data-currency="${currency}"]`);
+    for (const bucket of ['current', '1-30', '31-60', '61-90', '90+', 'total']) {
+      assert.equal(
+        await card.locator(`td[data-bucket="${bucket}"]`).textContent(),
+        usd(aging.currencies[currency][bucket], currency),
+        `${currency} ${bucket}`,
+      );
+    }
+  }
+  await shot(page, 'dashboard');
+  await context.close();
+});
+
+test('a collector logs a call with a promise from the worklist and sees it on the timeline', async () => {
+  const { context, page } = await signIn(business, 'colin');
+  await page.getByRole('link', { name: 'Worklist' }).click();
+  const first = page.locator('ol.worklist > li').first();
+  await first.waitFor();
+  const customer = await first.getAttribute('data-customer');
+  await shot(page, 'worklist');
+  await first.getByRole('button', { name: 'Log call' }).click();
+  const form = page.getByRole('form', { name: `Log a call to ${customer}` });
+  await form.getByLabel('Outcome').selectOption('promise');
+  await form.getByLabel(/Amount/).fill('125.50');
+  await form.getByLabel('Will pay on').fill('2026-04-07');
+  await form.getByLabel('Note').fill('will pay next Tuesday');
+  await form.getByRole('button', { name: 'Log call' }).click();
+  await page.getByRole('status').filter({ hasText: `Logged: ${customer}` }).waitFor();
+
+  await page.goto(`${business.url}/#/customer/${encodeURIComponent(customer)}`);
+  const entry = page.locator('ol.timeline li[data-kind="call.logged"]').first();
+  await entry.waitFor();
+  assert.match(await entry.textContent(), /by user colin/);
+  const promise = page.locator('li[data-promise="2026-04-07"]');
+  await promise.waitFor();
+  assert.match(await promise.textContent(), /125\.50/);
+  await shot(page, 'customer');
+  await context.close();
+});
+
+test('a viewer sees no way to log a call, and a forged request is refused and changes nothing', async () => {
+  const { context, page } = await signIn(business, 'vera');
+  await page.getByRole('link', { name: 'Worklist' }).click();
+  await page.locator('ol.worklist > li').first().waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Log call' }).count(), 0);
+  const customer = await page.locator('ol.worklist > li').first().getAttribute('data-customer');
+  const before = journalEntries();
+  const answer = await page.evaluate(async (c) => {
+    const r = await fetch('/api/v1/calls', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': sessionStorage.getItem('squeaky.csrf') },
+      body: JSON.stringify({ customer: c, outcome: 'no-answer' }),
+    });
+    return { status: r.status, body: await r.json() };
+  }, customer);
+  assert.equal(answer.status, 403);
+  assert.equal(answer.body.error.code, 'forbidden');
+  assert.equal(journalEntries(), before);
+  await context.close();
+});
+
+test('a change without the CSRF token is refused', async () => {
+  const { context, page } = await signIn(business, 'colin');
+  const customer = JSON.parse(squeaky(business.dir, ['worklist', '--as-of', asOf, '--json'])).calls[0].customer;
+  const before = journalEntries();
+  const answer = await page.evaluate(async (c) => {
+    const r = await fetch('/api/v1/calls', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ customer: c, outcome: 'no-answer' }),
+    });
+    return { status: r.status, body: await r.json() };
+  }, customer);
+  assert.equal(answer.status, 403);
+  assert.equal(answer.body.error.code, 'csrf');
+  assert.equal(journalEntries(), before);
+  await context.close();
+});
+
+test('wrong passwords lock the account, and then even the right one is refused', async () => {
+  squeaky(business.dir, ['user', 'add', 'lena', '--role', 'viewer'], { SQUEAKY_PASSWORD: password });
+  const context = await business.browser.newContext({ locale: 'en-US' });
+  const page = await context.newPage();
+  await page.goto(business.url + '/');
+  const attempt = async (pw) => {
+    await page.getByLabel('Name').fill('lena');
+    await page.getByLabel('Password').fill(pw);
+    await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/api/v1/session')),
+      page.getByRole('button', { name: 'Sign in' }).click(),
+    ]);
+    // The error and the enabled button come in the same render.
+    await page.waitForFunction(() => !document.querySelector('button[type=submit]').disabled);
+    return page.getByRole('alert').textContent();
+  };
+  for (let i = 0; i < 5; ++i) assert.match(await attempt('not the password ' + i), /wrong name or password/);
+  assert.match(await attempt(password), /too many failed logins; try again in \d+ seconds/);
+  await shot(page, 'locked');
+  await context.close();
+});
+
+test('every page renders at laptop and phone width', async () => {
+  for (const [width, height, suffix] of [
+    [1280, 900, 'laptop'],
+    [390, 844, 'phone'],
+  ]) {
+    const { context, page } = await signIn(business, 'olive', { width, height });
+    for (const name of ['dashboard', 'worklist', 'customers', 'outbox', 'import', 'plan']) {
+      await page.goto(`${business.url}/#/${name}`);
+      await page.locator('main h1').waitFor();
+      await page.waitForLoadState('networkidle');
+      assert.equal(await page.getByRole('alert').count(), 0, `${name} shows an error at ${suffix} width`);
+      await shot(page, `${name}-${suffix}`);
+    }
+    await context.close();
+  }
+});
