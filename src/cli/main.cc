@@ -24,6 +24,7 @@
 #include "common.h"
 #include "outbox_commands.h"
 #include "render.h"
+#include "user_commands.h"
 
 namespace squeaky::cli {
 namespace {
@@ -225,12 +226,14 @@ int run(int argc, char** argv) {
   collection.add_to(app);
   OutboxCommands outbox;
   outbox.add_to(app);
+  UserCommands users;
+  users.add_to(app);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     // CLI11 answers a missing or mistyped command with "A subcommand is required"; say which.
-    for (CLI::App* parent : {customer, &app}) {
+    for (CLI::App* parent : {customer, users.user_group(), users.token_group(), &app}) {
       if (dynamic_cast<const CLI::RequiredError*>(&e) == nullptr || (parent != &app && !parent->parsed()) ||
           !parent->get_subcommands().empty()) {
         continue;
@@ -238,12 +241,12 @@ int run(int argc, char** argv) {
       std::string commands;
       for (const CLI::App* sub : parent->get_subcommands({}))
         commands += (commands.empty() ? "" : ", ") + sub->get_name();
-      const std::string group = parent == &app ? "" : "customer ";
+      const std::string group = parent == &app ? "" : parent->get_name() + " ";
       const std::vector<std::string> words = parent->remaining();
       if (!words.empty() && !words.front().starts_with("-")) {
         std::cerr << "squeaky: '" << words.front() << "' is not a " << group << "command";
       } else {
-        std::cerr << "squeaky: " << (parent == &app ? "" : "customer: ") << "name a command";
+        std::cerr << "squeaky: " << (parent == &app ? "" : parent->get_name() + ": ") << "name a command";
       }
       std::cerr << " (the " << group << "commands are " << commands << "; see squeaky " << group << "--help)\n";
       return kExitUsage;
@@ -261,6 +264,7 @@ int run(int argc, char** argv) {
   if (*gen) return cmd_gen(o, clock);
   if (auto rc = collection.run(o.db, o.config, clock)) return *rc;
   if (auto rc = outbox.run(o.db, o.config, clock)) return *rc;
+  if (auto rc = users.run(o.db, clock)) return *rc;
   return kExitUsage;
 }
 
