@@ -10,6 +10,8 @@ packages=(
   libsqlite3-dev libssl-dev libcli11-dev libfmt-dev nlohmann-json3-dev libhowardhinnant-date-dev libtomlplusplus-dev tzdata
   # letters and email (issue: letters, email, outbox)
   libmstch-dev libcairo2-dev libpango1.0-dev libcurl4-openssl-dev fonts-dejavu-core fonts-noto-cjk
+  # the HTTP server (squeaky serve) and its passwords and tokens
+  libcpp-httplib-dev libsodium-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 python3-aiosmtpd poppler-utils
   # the web app's browser tests (playwright-core drives Debian's Chromium)

@@ -56,8 +56,9 @@ class MappedFile {
 class Importer {
  public:
   Importer(StoreTransaction& txn, RecordKind kind, ImportReport& report,
-           std::unordered_map<std::string, Currency> currencies)
-      : txn_(txn),
+           std::unordered_map<std::string, Currency> currencies, const std::string& by)
+      : by_(by.empty() ? std::string() : " by " + by),
+        txn_(txn),
         kind_(kind),
         report_(report),
         currencies_(std::move(currencies)),
@@ -117,12 +118,13 @@ class Importer {
   // Once a row is bad the file will be rejected: the rest is only checked, not written.
   bool writing() const { return row_errors_.empty(); }
 
-  // "import FILE:LINE", rebuilt in place for each row; valid until the next call.
+  // "import FILE:LINE" (and " by WHO"), rebuilt in place for each row; valid until the next call.
   std::string_view actor(size_t line) {
     char digits[24];
     char* end = std::to_chars(digits, digits + sizeof digits, line).ptr;
     actor_.resize(actor_prefix_size_);
     actor_.append(digits, end);
+    actor_.append(by_);
     return actor_;
   }
 
@@ -188,6 +190,7 @@ class Importer {
     return write((txn_.*put)(r, actor(line)));
   }
 
+  std::string by_;  // " by WHO", or empty
   StoreTransaction& txn_;
   RecordKind kind_;
   ImportReport& report_;
@@ -204,7 +207,8 @@ class Importer {
 
 Result<ImportReport> import_csv(Store& store, RecordKind kind, const std::string& path, const ImportOptions& options) {
   ImportReport report;
-  report.file = path;
+  report.file = options.name.empty() ? path : options.name;
+  const std::string& name = report.file;
   report.kind = kind;
   MappedFile file;
   if (Status s = file.open(path); !s.is_ok()) return s;
@@ -213,9 +217,9 @@ Result<ImportReport> import_csv(Store& store, RecordKind kind, const std::string
     // The parsers say "line N: ..."; the report says "FILE:N: ...".
     const std::string& m = s.message();
     if (m.starts_with("line ")) {
-      report.errors.push_back(path + ":" + m.substr(5));
+      report.errors.push_back(name + ":" + m.substr(5));
     } else {
-      report.errors.push_back(path + ": " + m);
+      report.errors.push_back(name + ": " + m);
     }
     return report;
   };
@@ -225,7 +229,7 @@ Result<ImportReport> import_csv(Store& store, RecordKind kind, const std::string
   CsvRecord record;
   if (!reader.next(record)) {
     if (!reader.error().is_ok()) return file_error(reader.error());
-    report.errors.push_back(path + ": the file is empty; the first line must name the columns");
+    report.errors.push_back(name + ": the file is empty; the first line must name the columns");
     return report;
   }
   auto header = LedgerCsvHeader::read(kind, record);
@@ -236,7 +240,7 @@ Result<ImportReport> import_csv(Store& store, RecordKind kind, const std::string
   if (!currencies) return currencies.status();
   auto txn = store.begin();
   if (!txn) return txn.status();
-  Importer importer(**txn, kind, report, std::move(*currencies));
+  Importer importer(**txn, kind, report, std::move(*currencies), options.by);
   importer.set_file(text);
   while (reader.next(record)) {
     if (Status s = importer.row(*header, record); !s.is_ok()) return s;
@@ -244,7 +248,7 @@ Result<ImportReport> import_csv(Store& store, RecordKind kind, const std::string
   }
   if (options.progress) options.progress(text.size(), text.size(), report.rows);
   for (const RowError& e : importer.row_errors())
-    report.errors.push_back(path + ":" + std::to_string(e.line) + ": " + e.message);
+    report.errors.push_back(name + ":" + std::to_string(e.line) + ": " + e.message);
   // Malformed quoting stops the reading; the bad rows before it are still listed, in line order.
   if (!reader.error().is_ok()) (void)file_error(reader.error());
   if (!report.errors.empty() || options.dry_run) {

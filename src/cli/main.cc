@@ -2,6 +2,8 @@
 // case and renders the result. Exit codes (docs/cli.md): 0 done; 1 the input or the journal has
 // problems (listed); 2 the command line is wrong; 3 a named thing does not exist; 4 the database
 // or a file could not be used.
+#include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -10,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <thread>
 
 #include <CLI/CLI.hpp>
 
@@ -24,6 +27,8 @@
 #include "common.h"
 #include "outbox_commands.h"
 #include "render.h"
+#include "server/server.h"
+#include "user_commands.h"
 
 namespace squeaky::cli {
 namespace {
@@ -41,6 +46,9 @@ struct Options {
   std::string customer_id;
   std::string dir;
   GenerateOptions generate;
+  std::string listen = "127.0.0.1:8080";
+  std::string plans;
+  bool secure_cookies = false;
 };
 
 int cmd_init(const Options& o, const Clock& clock) {
@@ -172,6 +180,58 @@ int cmd_demo(const Options& o, const Clock& clock) {
   return 0;
 }
 
+// Serves the API until SIGTERM or SIGINT, then stops accepting, lets the requests under way
+// finish, and closes the store.
+int cmd_serve(const Options& o, const Clock& clock) {
+  const size_t colon = o.listen.rfind(':');
+  int port = -1;
+  if (colon != std::string::npos) {
+    const std::string digits = o.listen.substr(colon + 1);
+    port = digits.empty() || digits.size() > 5 || digits.find_first_not_of("0123456789") != std::string::npos
+               ? -1
+               : std::stoi(digits);
+  }
+  if (colon == std::string::npos || colon == 0 || port < 0 || port > 65535) {
+    return usage_error(Status::invalid("--listen '" + o.listen + "' is not HOST:PORT (like 127.0.0.1:8080)"));
+  }
+  ServerOptions options;
+  options.host = o.listen.substr(0, colon);
+  options.port = port;
+  options.db = o.db;
+  options.secure_cookies = o.secure_cookies;
+  auto settings = settings_for(o.db, o.config);
+  if (!settings) return fail(settings.status());
+  options.settings = std::move(*settings);
+  auto plans = load_plans(o.plans);
+  if (!plans) return fail(plans.status());
+  options.plans = std::move(*plans);
+
+  // The signals are taken by one thread with sigwait; every other thread (the server's workers
+  // included) inherits the blocked mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  auto server = Server::open(std::move(options), clock);
+  if (!server) return fail(server.status());
+  std::cerr << "squeaky: serving " << o.db << " on http://" << o.listen.substr(0, colon) << ":" << (*server)->port()
+            << "/ (stop with Ctrl-C or SIGTERM)" << std::endl;
+  std::thread waiter([&stop_signals, &server] {
+    int signal = 0;
+    sigwait(&stop_signals, &signal);
+    (*server)->stop();
+  });
+  const Status served = (*server)->run();
+  // Wakes the waiter when the server ended on its own.
+  pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+  server->reset();
+  if (!served.is_ok()) return fail(served);
+  std::cerr << "squeaky: stopped" << std::endl;
+  return 0;
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
@@ -221,16 +281,23 @@ int run(int argc, char** argv) {
   add_as_of(gen);
   gen->add_option("dir", o.dir, "where to write the files")->required();
 
+  auto* serve = app.add_subcommand("serve", "serve the JSON API over HTTP (docs/api.md) until SIGTERM or Ctrl-C");
+  serve->add_option("--listen", o.listen, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0: any free port)");
+  serve->add_flag("--secure-cookies", o.secure_cookies, "mark the session cookie Secure (behind a TLS proxy)");
+  serve->add_option("--plans", o.plans, "the plan file (default $SQUEAKY_PLANS, else the shipped plans)");
+
   CollectCommands collection;
   collection.add_to(app);
   OutboxCommands outbox;
   outbox.add_to(app);
+  UserCommands users;
+  users.add_to(app);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     // CLI11 answers a missing or mistyped command with "A subcommand is required"; say which.
-    for (CLI::App* parent : {customer, &app}) {
+    for (CLI::App* parent : {customer, users.user_group(), users.token_group(), &app}) {
       if (dynamic_cast<const CLI::RequiredError*>(&e) == nullptr || (parent != &app && !parent->parsed()) ||
           !parent->get_subcommands().empty()) {
         continue;
@@ -238,12 +305,12 @@ int run(int argc, char** argv) {
       std::string commands;
       for (const CLI::App* sub : parent->get_subcommands({}))
         commands += (commands.empty() ? "" : ", ") + sub->get_name();
-      const std::string group = parent == &app ? "" : "customer ";
+      const std::string group = parent == &app ? "" : parent->get_name() + " ";
       const std::vector<std::string> words = parent->remaining();
       if (!words.empty() && !words.front().starts_with("-")) {
         std::cerr << "squeaky: '" << words.front() << "' is not a " << group << "command";
       } else {
-        std::cerr << "squeaky: " << (parent == &app ? "" : "customer: ") << "name a command";
+        std::cerr << "squeaky: " << (parent == &app ? "" : parent->get_name() + ": ") << "name a command";
       }
       std::cerr << " (the " << group << "commands are " << commands << "; see squeaky " << group << "--help)\n";
       return kExitUsage;
@@ -259,8 +326,10 @@ int run(int argc, char** argv) {
   if (*verify) return cmd_verify(o, clock);
   if (*demo) return cmd_demo(o, clock);
   if (*gen) return cmd_gen(o, clock);
+  if (*serve) return cmd_serve(o, clock);
   if (auto rc = collection.run(o.db, o.config, clock)) return *rc;
   if (auto rc = outbox.run(o.db, o.config, clock)) return *rc;
+  if (auto rc = users.run(o.db, clock)) return *rc;
   return kExitUsage;
 }
 

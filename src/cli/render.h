@@ -1,5 +1,5 @@
-// How the command line shows squeaky's reports: text for people, JSON and CSV for programs.
-// The JSON shapes are contracts other tools rely on (docs/cli.md); change them only additively.
+// How the command line shows squeaky's reports: text for people, CSV for programs, and the JSON
+// of json/render.h (shared with the server).
 // Pure string building; thread-safe.
 #pragma once
 
@@ -11,35 +11,26 @@
 #include "app/outbox.h"
 #include "app/reports.h"
 #include "app/verify.h"
+#include "json/render.h"
 
 namespace squeaky::cli {
 
 std::string aging_text(const AgingSummary& summary, bool by_customer);
 std::string aging_csv(const AgingSummary& summary, bool by_customer);
-std::string aging_json(const AgingSummary& summary, bool by_customer);
 
 std::string statement_text(const StatementOfAccount& statement);
-std::string statement_json(const StatementOfAccount& statement);
 
 std::string import_text(const ImportReport& report, bool dry_run);
-std::string import_json(const ImportReport& report);
 
 std::string journal_check_text(const JournalCheck& check);
-std::string journal_check_json(const JournalCheck& check);
 
 std::string run_text(const RunReport& report);
-std::string run_json(const RunReport& report);
 std::string forecast_text(const std::vector<RunReport>& days);
-std::string forecast_json(const std::vector<RunReport>& days);
 std::string worklist_text(Date as_of, const std::vector<WorkItem>& items);
-std::string worklist_json(Date as_of, const std::vector<WorkItem>& items);
 
 std::string outbox_text(const std::vector<OutboxItem>& items);
-std::string outbox_json(const std::vector<OutboxItem>& items);
 std::string send_text(const SendReport& report);
-std::string send_json(const SendReport& report);
 std::string letters_text(const LetterBatch& batch);
-std::string letters_json(const LetterBatch& batch);
 
 // What the demo's runs did: steps taken and calls logged.
 std::string demo_history_text(const DemoReport& demo);

@@ -9,6 +9,7 @@
 
 #include "sqlite_collection.h"
 #include "sqlite_outbox.h"
+#include "sqlite_users.h"
 #include "sqlite_util.h"
 #include "store/record_fields.h"
 
@@ -71,12 +72,17 @@ INSERT INTO journal_head VALUES (1, 0, '0000000000000000000000000000000000000000
     {4, "invoice kinds: fees apart from the principal", R"sql(
 ALTER TABLE invoices ADD COLUMN kind TEXT NOT NULL DEFAULT 'invoice';
 )sql"},
+    {5, "users, sessions and API tokens", nullptr},
 };
 
 // The migrations whose text lives beside the code that uses the tables.
 const char* migration_sql(const Migration& m) {
   if (m.sql != nullptr) return m.sql;
-  return m.version == 2 ? sqlite::kCollectionSchema : sqlite::kOutboxSchema;
+  switch (m.version) {
+    case 2: return sqlite::kCollectionSchema;
+    case 3: return sqlite::kOutboxSchema;
+    default: return sqlite::kUsersSchema;
+  }
 }
 
 // Column lists, kept beside the readers that depend on their order.
@@ -193,6 +199,15 @@ class SqliteTransaction final : public StoreTransaction, public sqlite::JournalW
   Result<int64_t> add_opt_out(std::string_view customer_id, const OptOut& opt_out, std::string_view actor) override;
   Status update_outbox(const OutboxItem& item, std::string_view expected_status, std::string_view event,
                        std::string_view detail, std::string_view actor) override;
+  Status add_user(const User& user, std::string_view actor) override;
+  Status set_password(std::string_view name, std::string_view password_hash, std::string_view actor) override;
+  Status disable_user(std::string_view name, std::string_view actor) override;
+  Status add_api_token(const ApiToken& token, std::string_view actor) override;
+  Status revoke_api_token(std::string_view name, std::string_view actor) override;
+  Status add_session(const Session& session) override;
+  Status end_session(std::string_view token_sha256) override;
+  Status record_login_failure(std::string_view key, Timestamp at) override;
+  Status clear_login_failures(std::string_view key) override;
 
   Status append(std::string_view customer_id, std::string_view actor, std::string_view kind,
                 std::string payload) override;
@@ -246,6 +261,18 @@ class SqliteStore final : public Store {
     return outbox_.items(status, customer_id, with_content);
   }
   Result<std::optional<OutboxItem>> outbox_item(int64_t action_id) override { return outbox_.item(action_id); }
+  Result<std::optional<User>> user(std::string_view name) override { return users_.user(name); }
+  Result<std::vector<User>> users() override { return users_.users(); }
+  Result<std::optional<Session>> session(std::string_view token_sha256) override {
+    return users_.session(token_sha256);
+  }
+  Result<std::optional<ApiToken>> api_token(std::string_view token_sha256) override {
+    return users_.api_token(token_sha256);
+  }
+  Result<std::vector<ApiToken>> api_tokens() override { return users_.api_tokens(); }
+  Result<std::vector<Timestamp>> login_failures(std::string_view key, Timestamp since) override {
+    return users_.login_failures(key, since);
+  }
 
   Status exec(const char* statement) { return sqlite::exec(db_, statement); }
   Status error(const char* what) const { return sqlite::error(db_, what); }
@@ -262,6 +289,7 @@ class SqliteStore final : public Store {
   Statement customer_has_records_;
   sqlite::Collection collection_;
   sqlite::Outbox outbox_;
+  sqlite::Users users_;
 };
 
 void bind_customer(Statement& s, const Customer& c) {
@@ -368,7 +396,8 @@ Status SqliteStore::prepare_all() {
     if (Status s = statement->prepare(db_, text); !s.is_ok()) return s;
   }
   if (Status s = collection_.prepare(db_); !s.is_ok()) return s;
-  return outbox_.prepare(db_);
+  if (Status s = outbox_.prepare(db_); !s.is_ok()) return s;
+  return users_.prepare(db_);
 }
 
 Status SqliteStore::migrate() {
@@ -776,6 +805,30 @@ Status SqliteTransaction::update_outbox(const OutboxItem& item, std::string_view
                                         std::string_view event, std::string_view detail, std::string_view actor) {
   return store_.outbox_.update(*this, item, expected_status, event, detail, actor);
 }
+
+Status SqliteTransaction::add_user(const User& user, std::string_view actor) {
+  return store_.users_.add_user(*this, user, actor);
+}
+Status SqliteTransaction::set_password(std::string_view name, std::string_view password_hash, std::string_view actor) {
+  return store_.users_.set_password(*this, name, password_hash, actor);
+}
+Status SqliteTransaction::disable_user(std::string_view name, std::string_view actor) {
+  return store_.users_.disable_user(*this, name, actor);
+}
+Status SqliteTransaction::add_api_token(const ApiToken& token, std::string_view actor) {
+  return store_.users_.add_api_token(*this, token, actor);
+}
+Status SqliteTransaction::revoke_api_token(std::string_view name, std::string_view actor) {
+  return store_.users_.revoke_api_token(*this, name, actor);
+}
+Status SqliteTransaction::add_session(const Session& session) { return store_.users_.add_session(*this, session); }
+Status SqliteTransaction::end_session(std::string_view token_sha256) {
+  return store_.users_.end_session(*this, token_sha256);
+}
+Status SqliteTransaction::record_login_failure(std::string_view key, Timestamp at) {
+  return store_.users_.record_login_failure(key, at);
+}
+Status SqliteTransaction::clear_login_failures(std::string_view key) { return store_.users_.clear_login_failures(key); }
 
 Result<CollectionState> SqliteStore::collection_state(std::string_view customer_id) {
   auto states = collection_.states(customer_id);

@@ -24,6 +24,12 @@ struct ImportOptions {
   bool dry_run = false;  // check everything, write nothing
   // Called now and then with the bytes read so far, the file's size and the rows read.
   std::function<void(size_t done, size_t total, size_t rows)> progress;
+  // How the file is named in the errors and the journal; default: its path. The server names an
+  // uploaded body "invoices.csv" rather than the temporary file that holds it.
+  std::string name;
+  // Who imports, when not the person at the command line: the journal's actor becomes
+  // "import FILE:LINE by user alice" rather than "import FILE:LINE".
+  std::string by;
 };
 
 struct ImportReport {

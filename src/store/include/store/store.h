@@ -13,12 +13,14 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "core/date.h"
 #include "core/result.h"
 #include "ledger/collection.h"
 #include "ledger/records.h"
 #include "store/journal.h"
+#include "store/users.h"
 
 namespace squeaky {
 
@@ -83,6 +85,24 @@ class StoreTransaction {
   // Marks the day as run. Fails with kConflict if it was run already.
   virtual Status record_run(Date as_of, int64_t actions, int64_t skipped, std::string_view actor) = 0;
 
+  // Users and API tokens (store/users.h), journaled as `actor` with kinds user.added,
+  // user.password_changed, user.disabled, token.created and token.revoked. No password, hash or
+  // token ever goes into a payload. A taken name fails with kConflict, an unknown one with
+  // kNotFound. Changing a password or disabling a user ends the user's sessions.
+  virtual Status add_user(const User& user, std::string_view actor) = 0;
+  virtual Status set_password(std::string_view name, std::string_view password_hash, std::string_view actor) = 0;
+  virtual Status disable_user(std::string_view name, std::string_view actor) = 0;
+  virtual Status add_api_token(const ApiToken& token, std::string_view actor) = 0;
+  virtual Status revoke_api_token(std::string_view name, std::string_view actor) = 0;
+  // Sessions, journaled as session.opened and session.closed (by the session's user).
+  virtual Status add_session(const Session& session) = 0;
+  // Fails with kNotFound when there is no such session.
+  virtual Status end_session(std::string_view token_sha256) = 0;
+  // Failed logins, counted per `key` ("user NAME", "address 127.0.0.1") for the login rate limit.
+  // Not journaled: they change nothing but the limit, and anyone may cause them.
+  virtual Status record_login_failure(std::string_view key, Timestamp at) = 0;
+  virtual Status clear_login_failures(std::string_view key) = 0;
+
   virtual Status commit() = 0;
 };
 
@@ -119,6 +139,16 @@ class Store {
   virtual Result<std::optional<OutboxItem>> outbox_item(int64_t action_id) = 0;
   // The customer's open dispute on `invoice_id`, if any.
   virtual Result<std::optional<Dispute>> open_dispute_on(std::string_view invoice_id) = 0;
+
+  virtual Result<std::optional<User>> user(std::string_view name) = 0;
+  // Every user, by name.
+  virtual Result<std::vector<User>> users() = 0;
+  virtual Result<std::optional<Session>> session(std::string_view token_sha256) = 0;
+  virtual Result<std::optional<ApiToken>> api_token(std::string_view token_sha256) = 0;
+  // Every API token, by name, revoked ones included.
+  virtual Result<std::vector<ApiToken>> api_tokens() = 0;
+  // The failed logins under `key` at or after `since`, oldest first.
+  virtual Result<std::vector<Timestamp>> login_failures(std::string_view key, Timestamp since) = 0;
 
   // Visits the journal in stored sequence order. Stops at the first failure.
   virtual Status for_each_journal_entry(const std::function<Status(const JournalEntry&)>& visit) = 0;

@@ -1,9 +1,10 @@
-// The one translation unit that includes nlohmann/json (a heavy header).
+// The JSON shapes of json/render.h: the one translation unit of the json layer that includes
+// nlohmann/json (a heavy header).
 #include <nlohmann/json.hpp>
 
-#include "render.h"
+#include "json/render.h"
 
-namespace squeaky::cli {
+namespace squeaky {
 namespace {
 
 using Json = nlohmann::ordered_json;
@@ -194,9 +195,9 @@ std::string journal_check_json(const JournalCheck& c) {
   return j.dump() + "\n";
 }
 
-}  // namespace squeaky::cli
+}  // namespace squeaky
 
-namespace squeaky::cli {
+namespace squeaky {
 namespace {
 
 using Json = nlohmann::ordered_json;
@@ -284,9 +285,9 @@ std::string worklist_json(Date as_of, const std::vector<WorkItem>& items) {
   return Json{{"as_of", as_of.to_string()}, {"calls", list}}.dump() + "\n";
 }
 
-}  // namespace squeaky::cli
+}  // namespace squeaky
 
-namespace squeaky::cli {
+namespace squeaky {
 
 std::string outbox_json(const std::vector<OutboxItem>& items) {
   Json list = Json::array();
@@ -325,4 +326,27 @@ std::string letters_json(const LetterBatch& b) {
          "\n";
 }
 
-}  // namespace squeaky::cli
+std::string users_json(const std::vector<User>& users) {
+  Json j = Json::array();
+  for (const User& u : users) {
+    j.push_back({{"name", u.name},
+                 {"role", std::string(to_string(u.role))},
+                 {"disabled", u.disabled},
+                 {"created", u.created.to_string()}});
+  }
+  return j.dump() + "\n";
+}
+
+std::string api_tokens_json(const std::vector<ApiToken>& tokens) {
+  Json j = Json::array();
+  for (const ApiToken& t : tokens) {
+    j.push_back({{"name", t.name},
+                 {"role", std::string(to_string(t.role))},
+                 {"user", t.user},
+                 {"created", t.created.to_string()},
+                 {"revoked", t.revoked}});
+  }
+  return j.dump() + "\n";
+}
+
+}  // namespace squeaky

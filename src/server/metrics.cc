@@ -1,0 +1,50 @@
+#include "metrics.h"
+
+#include <cstdio>
+
+namespace squeaky::server {
+
+void Metrics::observe(const std::string& method, const std::string& route, int status, std::chrono::microseconds took) {
+  const std::lock_guard lock(mutex_);
+  ++requests_[{method, route, status}];
+  const double seconds = static_cast<double>(took.count()) / 1e6;
+  for (size_t i = 0; i < kBounds.size(); ++i) {
+    if (seconds <= kBounds[i]) {
+      ++buckets_[i];
+      break;
+    }
+  }
+  ++count_;
+  sum_ += took;
+}
+
+std::string Metrics::render(const std::string& extra) const {
+  const std::lock_guard lock(mutex_);
+  std::string out =
+      "# HELP squeaky_http_requests_total HTTP requests answered, by method, route and status.\n"
+      "# TYPE squeaky_http_requests_total counter\n";
+  for (const auto& [key, n] : requests_) {
+    const auto& [method, route, status] = key;
+    out += "squeaky_http_requests_total{method=\"" + method + "\",route=\"" + route + "\",status=\"" +
+           std::to_string(status) + "\"} " + std::to_string(n) + "\n";
+  }
+  out +=
+      "# HELP squeaky_http_request_duration_seconds Time to answer a request.\n"
+      "# TYPE squeaky_http_request_duration_seconds histogram\n";
+  uint64_t cumulative = 0;
+  char bound[32];
+  for (size_t i = 0; i < kBounds.size(); ++i) {
+    cumulative += buckets_[i];
+    std::snprintf(bound, sizeof bound, "%g", kBounds[i]);
+    out += "squeaky_http_request_duration_seconds_bucket{le=\"" + std::string(bound) + "\"} " +
+           std::to_string(cumulative) + "\n";
+  }
+  out += "squeaky_http_request_duration_seconds_bucket{le=\"+Inf\"} " + std::to_string(count_) + "\n";
+  char sum[48];
+  std::snprintf(sum, sizeof sum, "%.6f", static_cast<double>(sum_.count()) / 1e6);
+  out += "squeaky_http_request_duration_seconds_sum " + std::string(sum) + "\n";
+  out += "squeaky_http_request_duration_seconds_count " + std::to_string(count_) + "\n";
+  return out + extra;
+}
+
+}  // namespace squeaky::server
