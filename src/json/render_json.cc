@@ -4,6 +4,8 @@
 
 #include "json/render.h"
 
+#include "analytics/measures.h"
+
 namespace squeaky {
 namespace {
 
@@ -122,6 +124,7 @@ std::string statement_json(const StatementOfAccount& s) {
   j["unapplied"] = p.unapplied.to_string();
   j["balance"] = p.balance.to_string();
   j["aging"] = aging_row(s.aging, p.currency);
+  j["overdue"] = amount(s.aging.overdue(), p.currency);
   const CollectionState& st = s.collection;
   Json collection;
   collection["episode"] = nullptr;
@@ -347,6 +350,55 @@ std::string api_tokens_json(const std::vector<ApiToken>& tokens) {
                  {"revoked", t.revoked}});
   }
   return j.dump() + "\n";
+}
+
+std::string dashboard_json(const Dashboard& d) {
+  Json currencies = Json::object();
+  for (const auto& [currency, c] : d.currencies) {
+    Json row = aging_row(c.aging, currency);
+    row["overdue"] = amount(c.aging.overdue(), currency);
+    row["sales_90_days"] = amount(c.sales_90_days, currency);
+    row["collected_30_days"] = amount(c.collected_30_days, currency);
+    row["dso_days"] = c.dso_tenths ? Json(format_tenths(*c.dso_tenths)) : Json(nullptr);
+    currencies[currency.code()] = std::move(row);
+  }
+  return Json{{"as_of", d.as_of.to_string()},
+              {"currencies", std::move(currencies)},
+              {"actions_today", d.actions_today},
+              {"calls_open", d.calls_open},
+              {"outbox_waiting", d.outbox_waiting}}
+             .dump() +
+         "\n";
+}
+
+std::string plans_json(const PlanSet& set) {
+  Json plans = Json::array();
+  for (const Plan& p : set.plans) {
+    Json steps = Json::array();
+    for (const PlanStep& s : p.steps) {
+      Json channels = Json::array();
+      for (Channel c : s.channels) channels.push_back(to_string(c));
+      std::string when;
+      if (s.days_past_due) when = "from " + std::to_string(*s.days_past_due) + " days past due";
+      if (!s.after.empty()) {
+        when += (when.empty() ? "" : " and ") + std::to_string(s.days_after) + " days after " + s.after;
+      }
+      if (s.latest_days_past_due) {
+        when += ", at the latest at " + std::to_string(*s.latest_days_past_due) + " days past due";
+      }
+      steps.push_back({{"name", s.name},
+                       {"channels", std::move(channels)},
+                       {"when", when},
+                       {"threatens_suit", s.threatens_suit},
+                       {"charges_fee", s.charges_fee()},
+                       {"description", s.description}});
+    }
+    plans.push_back({{"name", p.name},
+                     {"description", p.description},
+                     {"default", p.name == set.default_plan},
+                     {"steps", std::move(steps)}});
+  }
+  return Json{{"plans", std::move(plans)}}.dump() + "\n";
 }
 
 }  // namespace squeaky

@@ -193,6 +193,10 @@ class Api::Impl {
   ApiResponse aging(Call& c);
   ApiResponse worklist(Call& c);
   ApiResponse outbox(Call& c);
+  ApiResponse outbox_content(Call& c);
+  ApiResponse dashboard(Call& c);
+  ApiResponse plans(Call& c);
+  ApiResponse forecast(Call& c);
   ApiResponse verify(Call& c);
   ApiResponse log_call(Call& c);
   ApiResponse promise(Call& c);
@@ -246,6 +250,10 @@ const std::vector<Api::Impl::Route>& Api::Impl::routes() {
       {"GET", "/api/v1/aging", Access::kViewer, &I::aging},
       {"GET", "/api/v1/worklist", Access::kViewer, &I::worklist},
       {"GET", "/api/v1/outbox", Access::kViewer, &I::outbox},
+      {"GET", "/api/v1/outbox/{id}/content", Access::kViewer, &I::outbox_content},
+      {"GET", "/api/v1/dashboard", Access::kViewer, &I::dashboard},
+      {"GET", "/api/v1/plans", Access::kViewer, &I::plans},
+      {"GET", "/api/v1/forecast", Access::kViewer, &I::forecast},
       {"GET", "/api/v1/verify", Access::kViewer, &I::verify},
       {"POST", "/api/v1/calls", Access::kCollector, &I::log_call},
       {"POST", "/api/v1/promises", Access::kCollector, &I::promise},
@@ -489,10 +497,16 @@ ApiResponse Api::Impl::log_out(Call& c) {
 }
 
 ApiResponse Api::Impl::me(Call& c) {
-  return json_response(200, Json{{"user", c.who->user},
-                                 {"role", squeaky::to_string(c.who->role)},
-                                 {"actor", c.who->actor},
-                                 {"via", c.who->csrf_token.empty() ? "token" : "session"}});
+  // A page loaded again finds its CSRF token here; "today" is the server's date, which the web app
+  // uses as its "as of".
+  Json j{{"user", c.who->user},
+         {"role", squeaky::to_string(c.who->role)},
+         {"actor", c.who->actor},
+         {"via", c.who->csrf_token.empty() ? "token" : "session"},
+         {"today", c.now.utc_date().to_string()},
+         {"business", {{"name", options_.settings.business.name}, {"locale", options_.settings.business.locale}}}};
+  if (!c.who->csrf_token.empty()) j["csrf_token"] = c.who->csrf_token;
+  return json_response(200, j);
 }
 
 namespace {
@@ -681,6 +695,66 @@ ApiResponse Api::Impl::outbox(Call& c) {
   return json_response(200, outbox_json(*items));
 }
 
+namespace {
+
+std::optional<int64_t> outbox_id(const std::string& text) {
+  int64_t id = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
+}
+
+}  // namespace
+
+ApiResponse Api::Impl::outbox_content(Call& c) {
+  auto id = outbox_id(c.params["id"]);
+  if (!id) return error_response(404, "not_found", "no outbox item '" + c.params["id"] + "'");
+  auto item = store_->outbox_item(*id);
+  if (!item) return from_status(item.status());
+  if (!*item) return error_response(404, "not_found", "no outbox item '" + c.params["id"] + "'");
+  if ((*item)->content.empty()) {
+    return error_response(404, "not_found", "outbox item " + c.params["id"] + " has not been made yet");
+  }
+  // The stored copy, byte for byte what went out: a PDF letter, or an email as an .eml file.
+  const bool letter = (*item)->channel == "letter";
+  ApiResponse r;
+  r.content_type = letter ? "application/pdf" : "message/rfc822";
+  r.body = std::move((*item)->content);
+  r.headers.emplace_back("Content-Disposition", "inline; filename=\"" + (*item)->customer_id + "-" + c.params["id"] +
+                                                    (letter ? ".pdf" : ".eml") + "\"");
+  r.headers.emplace_back("X-Content-SHA256", (*item)->sha256);
+  return r;
+}
+
+ApiResponse Api::Impl::dashboard(Call& c) {
+  ApiResponse failure;
+  auto day = as_of(c, nullptr, failure);
+  if (!day) return failure;
+  auto d = squeaky::dashboard(*store_, *day);
+  if (!d) return from_status(d.status());
+  return json_response(200, dashboard_json(*d));
+}
+
+ApiResponse Api::Impl::plans(Call&) { return json_response(200, plans_json(options_.plans)); }
+
+// What the plan would do over the next days if nothing else happened: a dry run, nothing written.
+ApiResponse Api::Impl::forecast(Call& c) {
+  ApiResponse failure;
+  auto day = as_of(c, nullptr, failure);
+  if (!day) return failure;
+  const std::string text = query_value(c.request, "days");
+  int days = 14;
+  if (!text.empty()) {
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), days);
+    if (ec != std::errc() || end != text.data() + text.size() || days < 1 || days > 31) {
+      return error_response(422, "invalid", "days '" + text + "' is not a whole number from 1 to 31", "days");
+    }
+  }
+  auto report = squeaky::forecast(*store_, options_.plans, *day, days, options_.settings.compliance);
+  if (!report) return from_status(report.status());
+  return json_response(200, forecast_json(*report));
+}
+
 ApiResponse Api::Impl::verify(Call&) {
   auto check = check_journal(*store_);
   if (!check) return from_status(check.status());
@@ -819,17 +893,6 @@ ApiResponse Api::Impl::clear_flag(Call& c) {
   return changed(squeaky::clear_flag(*store_, c.params["id"], *flag, *day, c.who->actor));
 }
 
-namespace {
-
-std::optional<int64_t> outbox_id(const std::string& text) {
-  int64_t id = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
-  return id;
-}
-
-}  // namespace
-
 ApiResponse Api::Impl::outbox_retry(Call& c) {
   auto id = outbox_id(c.params["id"]);
   if (!id) return error_response(404, "not_found", "no outbox item '" + c.params["id"] + "'");
@@ -856,7 +919,7 @@ ApiResponse Api::Impl::run(Call& c) {
   const bool dry_run = body.flag("dry_run");
   if (body.failure()) return *body.failure();
   if (dry_run) {
-    auto days = forecast(*store_, options_.plans, *day, 1, options_.settings.compliance);
+    auto days = squeaky::forecast(*store_, options_.plans, *day, 1, options_.settings.compliance);
     if (!days) return from_status(days.status());
     return json_response(200, forecast_json(*days));
   }

@@ -8,6 +8,7 @@
 #include "api.h"
 #include "app/database.h"
 #include "server/server.h"
+#include "web/assets.h"
 
 namespace squeaky {
 namespace {
@@ -55,6 +56,10 @@ class HttpServer final : public Server {
  private:
   void serve(const httplib::Request& req, httplib::Response& res) {
     const auto start = std::chrono::steady_clock::now();
+    if (serve_web_app(req, res)) {
+      log(req.method, req.path, "web", res.status, start, "-");
+      return;
+    }
     ApiRequest r;
     r.method = req.method;
     r.path = req.path;
@@ -71,11 +76,41 @@ class HttpServer final : public Server {
     res.set_header("Cache-Control", "no-store");
     res.set_header("X-Content-Type-Options", "nosniff");
     if (out.status != 204) res.set_content(std::move(out.body), out.content_type);
+    log(r.method, r.path, out.route, out.status, start, out.user);
+  }
+
+  // The web app's files, compiled in: any GET outside the API, /healthz and /metrics. Pages route
+  // in the browser, so every other path gets index.html.
+  bool serve_web_app(const httplib::Request& req, httplib::Response& res) {
+    if (req.method != "GET" && req.method != "HEAD") return false;
+    if (req.path.starts_with("/api/") || req.path == "/healthz" || req.path == "/metrics") return false;
+    const WebAsset* asset = find_web_asset(req.path);
+    if (asset == nullptr) {
+      res.status = 404;
+      res.set_content("not found\n", "text/plain; charset=utf-8");
+      return true;
+    }
+    res.status = 200;
+    res.set_header("Cache-Control",
+                   web_asset_is_immutable(asset->path) ? "public, max-age=31536000, immutable" : "no-cache");
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_header("X-Frame-Options", "DENY");
+    res.set_header("Referrer-Policy", "same-origin");
+    // Only the app's own files; Chart.js sets the canvas's size through inline styles.
+    res.set_header("Content-Security-Policy",
+                   "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                   "frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+    res.set_content(std::string(asset->bytes), std::string(web_content_type(asset->path)));
+    return true;
+  }
+
+  void log(const std::string& method, const std::string& path, const std::string& route, int status,
+           std::chrono::steady_clock::time_point start, const std::string& user) {
     const auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
-    api_->metrics().observe(r.method, out.route, out.status, took);
+    api_->metrics().observe(method, route, status, took);
     if (log_ != nullptr) {
-      std::fprintf(log_, "method=%s path=%s status=%d duration_us=%lld user=%s\n", r.method.c_str(), r.path.c_str(),
-                   out.status, static_cast<long long>(took.count()), out.user.c_str());
+      std::fprintf(log_, "method=%s path=%s status=%d duration_us=%lld user=%s\n", method.c_str(), path.c_str(), status,
+                   static_cast<long long>(took.count()), user.c_str());
       std::fflush(log_);
     }
   }

@@ -28,7 +28,7 @@ export function CallForm({ customer, currency, today, openInvoices = [], onLogge
     event.preventDefault();
     setBusy(true);
     setError(null);
-    const body = { customer, outcome, on: today, note };
+    const body = { customer, outcome, as_of: today, note };
     if (outcome === 'promise' || outcome === 'paid') {
       if (amount) body.amount = amount;
       if (date) body.date = date;

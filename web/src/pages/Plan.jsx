@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { get, post, query } from '../api.js';
+import { get, query } from '../api.js';
 import { day, money } from '../format.js';
 import { customerLink, Loading, Problem, useLoad } from './common.jsx';
 
@@ -15,7 +15,7 @@ export function Plan({ me }) {
     setBusy(true);
     setError(null);
     try {
-      setForecast(await post('/runs', { as_of: me.today, dry_run: true, days: 14 }));
+      setForecast(await get('/forecast' + query({ as_of: me.today, days: 14 })));
     } catch (e) {
       setError(e);
     } finally {

@@ -12,6 +12,7 @@
 #include "app/outbox.h"
 #include "app/reports.h"
 #include "app/verify.h"
+#include "policy/plan.h"
 #include "store/users.h"
 
 namespace squeaky {
@@ -26,6 +27,12 @@ std::string worklist_json(Date as_of, const std::vector<WorkItem>& items);
 std::string outbox_json(const std::vector<OutboxItem>& items);
 std::string send_json(const SendReport& report);
 std::string letters_json(const LetterBatch& batch);
+// The owner's dashboard (docs/measures.md): per currency the aging with "overdue", the sales and
+// collections and the DSO ("46.0", or null without sales); the day's actions, open calls and the
+// outbox items waiting.
+std::string dashboard_json(const Dashboard& dashboard);
+// The plans in force, each step with its channels and when it fires, in words.
+std::string plans_json(const PlanSet& plans);
 // Users without their password hashes: [{"name","role","disabled","created"}].
 std::string users_json(const std::vector<User>& users);
 // API tokens without their hashes: [{"name","role","user","created","revoked"}].
