@@ -115,7 +115,27 @@ Status add_to_report(RunReport& report, const PlanSet& plans, const GuardSetting
 }
 
 // Writes one customer's day through `txn`.
-Status write_day(StoreTransaction& txn, const CustomerDay& day, const CollectionState& before, std::string_view actor) {
+// Queues the day's letters and emails as held, for a person to approve before they go.
+Status hold_for_review(StoreTransaction& txn, const std::vector<ActionRecord>& rows, const std::vector<int64_t>& ids,
+                       std::string_view actor) {
+  for (size_t i = 0; i < rows.size() && i < ids.size(); ++i) {
+    if (rows[i].status != "queued" || (rows[i].channel != "email" && rows[i].channel != "letter")) continue;
+    OutboxItem item;
+    item.action_id = ids[i];
+    item.customer_id = rows[i].customer_id;
+    item.channel = rows[i].channel;
+    item.step = rows[i].step;
+    item.on = rows[i].on;
+    item.status = "held";
+    if (Status s = txn.update_outbox(item, "queued", "held", "held for review before sending", actor); !s.is_ok()) {
+      return s;
+    }
+  }
+  return Status::ok();
+}
+
+Status write_day(StoreTransaction& txn, const CustomerDay& day, const CollectionState& before,
+                 const RunOptions& options, std::string_view actor) {
   const DayPlan& plan = day.plan;
   const std::string& id = day.customer_id;
   for (const PlannerEvent& e : plan.events) {
@@ -188,9 +208,17 @@ Status write_day(StoreTransaction& txn, const CustomerDay& day, const Collection
       const GuardDecision& guard = *day.validation_notice;
       notice.status = guard.verdict == Verdict::kBlock ? "blocked" : "queued";
       if (guard.verdict == Verdict::kBlock) notice.reason += "; blocked (" + guard.rule + "): " + guard.reason;
-      if (auto written = txn.record_actions({notice}, actor); !written) return written.status();
+      auto written = txn.record_actions({notice}, actor);
+      if (!written) return written.status();
+      if (options.review_messages) {
+        if (Status s = hold_for_review(txn, {notice}, *written, actor); !s.is_ok()) return s;
+      }
     }
-    if (auto written = txn.record_actions(rows, actor); !written) return written.status();
+    auto written = txn.record_actions(rows, actor);
+    if (!written) return written.status();
+    if (options.review_messages) {
+      if (Status s = hold_for_review(txn, rows, *written, actor); !s.is_ok()) return s;
+    }
     if (day.fee) {
       Invoice fee;
       fee.id = "FEE-" + id + "-" + std::to_string(episode) + "-" + a.step;
@@ -238,7 +266,8 @@ GuardDecision guard_call(const GuardSettings& settings, const CustomerLedger& le
 
 }  // namespace
 
-Result<RunReport> run_day(Store& store, const PlanSet& plans, Date as_of, const GuardSettings& rules) {
+Result<RunReport> run_day(Store& store, const PlanSet& plans, Date as_of, const GuardSettings& rules,
+                          const RunOptions& options) {
   RunReport report;
   report.as_of = as_of;
   auto last = store.last_run();
@@ -261,7 +290,7 @@ Result<RunReport> run_day(Store& store, const PlanSet& plans, Date as_of, const 
   const std::string actor = "run " + as_of.to_string();
   Status written = in_transaction(store, [&](StoreTransaction& txn) {
     for (const CustomerDay& day : report.customers) {
-      if (Status s = write_day(txn, day, state_of(*states, day.customer_id), actor); !s.is_ok()) return s;
+      if (Status s = write_day(txn, day, state_of(*states, day.customer_id), options, actor); !s.is_ok()) return s;
     }
     return txn.record_run(as_of, static_cast<int64_t>(report.actions), static_cast<int64_t>(report.skipped), actor);
   });

@@ -485,7 +485,16 @@ Status retry_outbox_item(Store& store, int64_t id, std::string_view actor) {
 }
 
 Status cancel_outbox_item(Store& store, int64_t id, std::string_view actor) {
-  return decide(store, id, {"queued", "failed", "unknown"}, "cancelled", "cancelled", actor, [](OutboxItem&) {});
+  return decide(store, id, {"queued", "failed", "unknown", "held"}, "cancelled", "cancelled", actor,
+                [](OutboxItem&) {});
+}
+
+Status hold_outbox_item(Store& store, int64_t id, std::string_view actor) {
+  return decide(store, id, {"queued", "failed"}, "held", "held", actor, [](OutboxItem&) {});
+}
+
+Status approve_outbox_item(Store& store, int64_t id, std::string_view actor) {
+  return decide(store, id, {"held"}, "queued", "approved", actor, [](OutboxItem& item) { item.not_before.reset(); });
 }
 
 Status confirm_outbox_item(Store& store, int64_t id, Timestamp now, std::string_view actor) {

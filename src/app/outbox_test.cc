@@ -735,3 +735,76 @@ TEST_F(OutboxTest, OutboxStopFlagSetAfterTheRunBlocksTheEmail) {
 
 }  // namespace
 }  // namespace squeaky
+
+namespace squeaky {
+namespace {
+
+TEST_F(OutboxTest, OutboxReviewHoldsTheRunsMessagesUntilAPersonApprovesThem) {
+  standard_ledger();
+  SmtpServer server(dir_ / "smtp", "accept");
+  use_port(server.port());
+  settings_->review_messages = true;
+  auto report =
+      run_day(*store_, default_plan_set(), day(kRunDay), settings_->compliance, RunOptions{settings_->review_messages});
+  ASSERT_TRUE(report) << report.status().message();
+  const int64_t notice = item_of("C1", "email").action_id;
+  const int64_t reminder = item_of("C2", "email").action_id;
+  auto all = store_->outbox("", "", false);
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 3u);  // the two emails, and the notice's letter
+  for (const OutboxItem& i : *all) EXPECT_EQ(i.status, "held") << i.action_id;
+
+  // Nothing held goes out, and no letter is printed.
+  EXPECT_EQ(send(kAfternoon).sent, 0u);
+  EXPECT_TRUE(server.messages().empty());
+  auto printed = print_letters(*store_, dispatcher(kAfternoon), day(kRunDay));
+  ASSERT_TRUE(printed) << printed.status().message();
+  EXPECT_EQ(printed->letters, 0u);
+
+  ASSERT_TRUE(approve_outbox_item(*store_, notice, "user owner").is_ok());
+  ASSERT_TRUE(cancel_outbox_item(*store_, reminder, "user owner").is_ok());
+  EXPECT_EQ(item(notice).status, "queued");
+  EXPECT_EQ(item(reminder).status, "cancelled");
+  EXPECT_EQ(send(kAfternoon).sent, 1u);
+  ASSERT_EQ(server.messages().size(), 1u);
+  EXPECT_EQ(item(notice).status, "sent");
+
+  // Each decision is journaled with who made it.
+  std::vector<std::string> events;
+  ASSERT_TRUE(store_
+                  ->for_each_journal_entry([&](const JournalEntry& e) {
+                    if (e.kind == "outbox.held" || e.kind == "outbox.approved" || e.kind == "outbox.cancelled") {
+                      events.push_back(e.kind + " by " + e.actor);
+                    }
+                    return Status::ok();
+                  })
+                  .is_ok());
+  EXPECT_EQ(events, (std::vector<std::string>{"outbox.held by run 2026-03-02", "outbox.held by run 2026-03-02",
+                                              "outbox.held by run 2026-03-02", "outbox.approved by user owner",
+                                              "outbox.cancelled by user owner"}));
+  auto check = check_journal(*store_);
+  ASSERT_TRUE(check);
+  EXPECT_TRUE(check->intact());
+}
+
+TEST_F(OutboxTest, OutboxAHeldItemWaitsUntilApproved) {
+  add_business("C1", "Acme Roofing LLC", "America/Chicago", "ap@acme-roofing.example");
+  add_invoice("INV-1001", "C1", "2026-02-01", "2026-02-26", "500.00");
+  run(kRunDay);
+  const int64_t id = item_of("C1", "email").action_id;
+  ASSERT_TRUE(hold_outbox_item(*store_, id, "user clerk").is_ok());
+  EXPECT_EQ(item(id).status, "held");
+  SmtpServer server(dir_ / "smtp", "accept");
+  use_port(server.port());
+  EXPECT_EQ(send(kAfternoon).sent, 0u);
+  EXPECT_EQ(hold_outbox_item(*store_, id, "user clerk").message(),
+            "outbox item " + std::to_string(id) + " is held; only an item that is queued, failed can be held");
+  ASSERT_TRUE(approve_outbox_item(*store_, id, "user clerk").is_ok());
+  EXPECT_EQ(approve_outbox_item(*store_, id, "user clerk").message(),
+            "outbox item " + std::to_string(id) + " is queued; only an item that is held can be approved");
+  EXPECT_EQ(send(kAfternoon).sent, 1u);
+  EXPECT_EQ(server.messages().size(), 1u);
+}
+
+}  // namespace
+}  // namespace squeaky

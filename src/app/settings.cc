@@ -39,11 +39,17 @@ class SettingsReader {
 
   Result<Settings> read(const toml::table& root) {
     settings_.source = source_;
-    check_keys(root, {"business", "email", "compliance", "charges", "templates", "letters"}, "the top level");
+    check_keys(root, {"business", "email", "compliance", "charges", "outbox", "server", "templates", "letters"},
+               "the top level");
     if (const auto* t = table(root, "business")) read_business(*t);
     if (const auto* t = table(root, "email")) read_email(*t);
     if (const auto* t = table(root, "compliance")) read_compliance(*t);
     if (const auto* t = table(root, "charges")) read_charges(*t);
+    if (const auto* t = table(root, "outbox")) {
+      check_keys(*t, {"review"}, "[outbox]");
+      if (auto v = boolean(*t, "review")) settings_.review_messages = *v;
+    }
+    if (const auto* t = table(root, "server")) read_server(*t);
     if (auto dir = text(root, "templates")) settings_.templates = path(*dir);
     if (auto dir = text(root, "letters")) settings_.letters = path(*dir);
     settings_.email.directory = path(settings_.email.directory);
@@ -162,13 +168,7 @@ class SettingsReader {
         error(t.get("party"), "key 'party': " + in_quotes(*v) + " is not first or third");
       }
     }
-    if (const auto* node = t.get("consumer_rules_for_first_party")) {
-      if (node->is_boolean()) {
-        c.consumer_rules_for_first_party = node->as_boolean()->get();
-      } else {
-        error(node, "key 'consumer_rules_for_first_party': expected true or false");
-      }
-    }
+    if (auto v = boolean(t, "consumer_rules_for_first_party")) c.consumer_rules_for_first_party = *v;
     if (auto v = clock(t, "opens")) c.opens_minute = *v;
     if (auto v = clock(t, "closes")) c.closes_minute = *v;
     if (c.opens_minute >= c.closes_minute) error(&t, "[compliance] 'opens' must be earlier than 'closes'");
@@ -204,6 +204,27 @@ class SettingsReader {
         error(t.get("limitations"), table.status().message());
       }
     }
+  }
+
+  void read_server(const toml::table& t) {
+    check_keys(t, {"run_at", "timezone", "send_every_minutes"}, "[server]");
+    auto& s = settings_.server;
+    if (auto v = clock(t, "run_at")) {
+      if (*v < 24 * 60) {
+        s.run_at_minute = *v;
+      } else {
+        error(t.get("run_at"), "key 'run_at': '24:00' is not a time the day has; use 00:00");
+      }
+    }
+    if (auto v = text(t, "timezone")) {
+      try {
+        (void)date::locate_zone(*v);
+        s.timezone = *v;
+      } catch (const std::exception&) {
+        error(t.get("timezone"), "key 'timezone': " + in_quotes(*v) + " is not an IANA time zone");
+      }
+    }
+    if (auto v = number(t, "send_every_minutes", 0, 24 * 60)) s.send_every_minutes = *v;
   }
 
   void read_charges(const toml::table& t) {
@@ -244,6 +265,16 @@ class SettingsReader {
     if (node == nullptr) return nullptr;
     if (!node->is_table()) error(node, "key " + in_quotes(key) + ": expected a table ([" + std::string(key) + "])");
     return node->as_table();
+  }
+
+  std::optional<bool> boolean(const toml::table& t, std::string_view key) {
+    const auto* node = t.get(key);
+    if (node == nullptr) return std::nullopt;
+    if (!node->is_boolean()) {
+      error(node, "key " + in_quotes(key) + ": expected true or false");
+      return std::nullopt;
+    }
+    return node->as_boolean()->get();
   }
 
   std::optional<std::string> text(const toml::table& t, std::string_view key) {

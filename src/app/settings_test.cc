@@ -30,3 +30,40 @@ TEST(SettingsLocale, RefusesWhatIsNotATagNamingTheLine) {
 
 }  // namespace
 }  // namespace squeaky
+
+namespace squeaky {
+namespace {
+
+TEST(SettingsServer, DefaultsAndValues) {
+  auto defaults = parse_settings("", "squeaky.toml", ".");
+  ASSERT_TRUE(defaults) << defaults.status().message();
+  EXPECT_FALSE(defaults->review_messages);
+  EXPECT_EQ(defaults->server.run_at_minute, 6 * 60);
+  EXPECT_EQ(defaults->server.timezone, "UTC");
+  EXPECT_EQ(defaults->server.send_every_minutes, 15);
+  auto s = parse_settings(
+      "[outbox]\nreview = true\n[server]\nrun_at = \"07:30\"\ntimezone = \"Europe/London\"\nsend_every_minutes = 0\n",
+      "squeaky.toml", ".");
+  ASSERT_TRUE(s) << s.status().message();
+  EXPECT_TRUE(s->review_messages);
+  EXPECT_EQ(s->server.run_at_minute, 7 * 60 + 30);
+  EXPECT_EQ(s->server.timezone, "Europe/London");
+  EXPECT_EQ(s->server.send_every_minutes, 0);
+}
+
+TEST(SettingsServer, ErrorsNameTheLineAndKey) {
+  auto s = parse_settings(
+      "[outbox]\nreview = \"yes\"\n[server]\nrun_at = \"24:00\"\ntimezone = \"Mars/Olympus\"\n"
+      "send_every_minutes = -1\nwhen = 3\n",
+      "squeaky.toml", ".");
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.status().message(),
+            "squeaky.toml:2: key 'review': expected true or false\n"
+            "squeaky.toml:4: key 'run_at': '24:00' is not a time the day has; use 00:00\n"
+            "squeaky.toml:5: key 'timezone': 'Mars/Olympus' is not an IANA time zone\n"
+            "squeaky.toml:6: key 'send_every_minutes': expected a whole number from 0 to 1440\n"
+            "squeaky.toml:7: unknown key 'when' in [server]");
+}
+
+}  // namespace
+}  // namespace squeaky

@@ -60,7 +60,9 @@ void OutboxCommands::add_to(CLI::App& app) {
   retry_ = outbox_->add_subcommand("retry", "send a failed, rejected, blocked or unknown item again");
   cancel_ = outbox_->add_subcommand("cancel", "do not send a queued, failed or unknown item");
   confirm_ = outbox_->add_subcommand("confirm", "record that an item whose fate was unknown did go out");
-  for (CLI::App* cmd : {retry_, cancel_, confirm_}) {
+  hold_ = outbox_->add_subcommand("hold", "keep a queued or failed item back until it is approved");
+  approve_ = outbox_->add_subcommand("approve", "let a held item go out with the next send or print");
+  for (CLI::App* cmd : {retry_, cancel_, confirm_, hold_, approve_}) {
     cmd->add_option("id", id_, "the item's id (its action's id)")->required();
     cmd->add_option("--user", user_, "who decides (default $USER)");
   }
@@ -87,6 +89,12 @@ std::optional<int> OutboxCommands::run(const std::string& db, const std::string&
     } else if (confirm_->parsed()) {
       done = confirm_outbox_item(store, id_, clock.now(), actor);
       said = "outbox item " + std::to_string(id_) + " confirmed sent";
+    } else if (hold_->parsed()) {
+      done = hold_outbox_item(store, id_, actor);
+      said = "outbox item " + std::to_string(id_) + " held";
+    } else if (approve_->parsed()) {
+      done = approve_outbox_item(store, id_, actor);
+      said = "outbox item " + std::to_string(id_) + " approved";
     } else {
       auto items = store.outbox(status_, customer_, false);
       if (!items) return fail(items.status());

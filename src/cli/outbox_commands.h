@@ -24,6 +24,8 @@ class OutboxCommands {
   CLI::App* retry_ = nullptr;
   CLI::App* cancel_ = nullptr;
   CLI::App* confirm_ = nullptr;
+  CLI::App* hold_ = nullptr;
+  CLI::App* approve_ = nullptr;
 
   std::string plans_;
   std::string user_;

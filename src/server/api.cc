@@ -209,6 +209,8 @@ class Api::Impl {
   ApiResponse outbox_retry(Call& c);
   ApiResponse outbox_cancel(Call& c);
   ApiResponse outbox_confirm(Call& c);
+  ApiResponse outbox_hold(Call& c);
+  ApiResponse outbox_approve(Call& c);
   ApiResponse run(Call& c);
   ApiResponse import(Call& c);
   ApiResponse users(Call& c);
@@ -266,6 +268,8 @@ const std::vector<Api::Impl::Route>& Api::Impl::routes() {
       {"POST", "/api/v1/outbox/{id}/retry", Access::kCollector, &I::outbox_retry},
       {"POST", "/api/v1/outbox/{id}/cancel", Access::kCollector, &I::outbox_cancel},
       {"POST", "/api/v1/outbox/{id}/confirm", Access::kCollector, &I::outbox_confirm},
+      {"POST", "/api/v1/outbox/{id}/hold", Access::kCollector, &I::outbox_hold},
+      {"POST", "/api/v1/outbox/{id}/approve", Access::kCollector, &I::outbox_approve},
       {"POST", "/api/v1/runs", Access::kOwner, &I::run},
       {"POST", "/api/v1/imports/{kind}", Access::kOwner, &I::import},
       {"GET", "/api/v1/users", Access::kOwner, &I::users},
@@ -911,6 +915,18 @@ ApiResponse Api::Impl::outbox_confirm(Call& c) {
   return changed(confirm_outbox_item(*store_, *id, c.now, c.who->actor));
 }
 
+ApiResponse Api::Impl::outbox_hold(Call& c) {
+  auto id = outbox_id(c.params["id"]);
+  if (!id) return error_response(404, "not_found", "no outbox item '" + c.params["id"] + "'");
+  return changed(hold_outbox_item(*store_, *id, c.who->actor));
+}
+
+ApiResponse Api::Impl::outbox_approve(Call& c) {
+  auto id = outbox_id(c.params["id"]);
+  if (!id) return error_response(404, "not_found", "no outbox item '" + c.params["id"] + "'");
+  return changed(approve_outbox_item(*store_, *id, c.who->actor));
+}
+
 ApiResponse Api::Impl::run(Call& c) {
   Body body(c.request.body);
   ApiResponse failure;
@@ -923,7 +939,8 @@ ApiResponse Api::Impl::run(Call& c) {
     if (!days) return from_status(days.status());
     return json_response(200, forecast_json(*days));
   }
-  auto report = run_day(*store_, options_.plans, *day, options_.settings.compliance);
+  auto report = run_day(*store_, options_.plans, *day, options_.settings.compliance,
+                        RunOptions{options_.settings.review_messages});
   if (!report) return from_status(report.status());
   return json_response(report->already_run ? 200 : 201, run_json(*report));
 }

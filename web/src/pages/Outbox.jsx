@@ -3,10 +3,10 @@ import { get, post, query } from '../api.js';
 import { count, day, instant } from '../format.js';
 import { customerLink, Loading, Problem, useLoad } from './common.jsx';
 
-const statuses = ['queued', 'failed', 'unknown', 'sent', 'rejected', 'blocked', 'cancelled'];
+const statuses = ['queued', 'held', 'failed', 'unknown', 'sent', 'rejected', 'blocked', 'cancelled'];
 
-// Review what is waiting to go out; cancel what should not, retry what failed, and settle the
-// ones whose fate is unknown.
+// Review what is waiting to go out: hold back what a person should look at, approve what was
+// held, cancel what should not go, retry what failed, and settle the ones whose fate is unknown.
 export function Outbox({ me }) {
   const [status, setStatus] = useState('queued');
   const [data, error, reload] = useLoad(() => get('/outbox' + query({ status })), [status]);
@@ -61,13 +61,25 @@ export function Outbox({ me }) {
                   <tr data-item={i.id}>
                     <td>{customerLink(i.customer)}</td>
                     <td>{i.channel}</td>
-                    <td>{i.subject || i.step}</td>
+                    <td>
+                      {i.sha256 ? <a href={`/api/v1/outbox/${i.id}/content`}>{i.subject || i.step}</a> : i.subject || i.step}
+                    </td>
                     <td>{day(i.queued_on)}</td>
                     <td>{instant(i.not_before)}</td>
                     <td class="number">{i.attempts}</td>
                     <td>{i.last_error}</td>
                     <td class="buttons">
-                      {canAct && ['queued', 'failed', 'unknown'].includes(i.status) && (
+                      {canAct && i.status === 'held' && (
+                        <button type="button" onClick={() => act(i.id, 'approve')}>
+                          Approve
+                        </button>
+                      )}
+                      {canAct && ['queued', 'failed'].includes(i.status) && (
+                        <button type="button" class="secondary" onClick={() => act(i.id, 'hold')}>
+                          Hold
+                        </button>
+                      )}
+                      {canAct && ['queued', 'failed', 'unknown', 'held'].includes(i.status) && (
                         <button type="button" class="secondary" onClick={() => act(i.id, 'cancel')}>
                           Cancel
                         </button>

@@ -50,9 +50,18 @@ struct RunReport {
   size_t fees = 0;
 };
 
+// How a run treats what it queues.
+struct RunOptions {
+  // The day's letters and emails wait in the outbox as "held" until a person approves them
+  // (`squeaky outbox approve`, or the web app's outbox review), instead of going out with the
+  // next send. Settings: [outbox] review = true.
+  bool review_messages = false;
+};
+
 // Runs the day under the compliance guard's `rules`. Fails with kConflict when a later day has
 // already been run.
-Result<RunReport> run_day(Store& store, const PlanSet& plans, Date as_of, const GuardSettings& rules = {});
+Result<RunReport> run_day(Store& store, const PlanSet& plans, Date as_of, const GuardSettings& rules = {},
+                          const RunOptions& options = {});
 
 // What the next `days` days would bring, starting with `from`, if no money arrived and nobody
 // recorded anything: each day's report, computed without writing.

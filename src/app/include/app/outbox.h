@@ -71,10 +71,14 @@ Result<LetterBatch> print_letters(Store& store, const Dispatcher& d, Date day);
 
 // What a person decides about one item: send it again (failed, unknown, rejected or blocked ->
 // queued, with fresh content on the next send), cancel it (queued, failed or unknown), or confirm
-// that an item whose fate is unknown did go out (unknown -> sent).
+// that an item whose fate is unknown did go out (unknown -> sent); hold an item back for review
+// (queued or failed -> held), or approve a held one (held -> queued). A held item is never sent
+// or printed until it is approved.
 Status retry_outbox_item(Store& store, int64_t id, std::string_view actor);
 Status cancel_outbox_item(Store& store, int64_t id, std::string_view actor);
 Status confirm_outbox_item(Store& store, int64_t id, Timestamp now, std::string_view actor);
+Status hold_outbox_item(Store& store, int64_t id, std::string_view actor);
+Status approve_outbox_item(Store& store, int64_t id, std::string_view actor);
 
 // The file transport or the SMTP server the settings name.
 Result<std::unique_ptr<MailTransport>> make_transport(const Settings& settings);

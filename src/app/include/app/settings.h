@@ -51,6 +51,13 @@ struct EmailSettings {
   std::string domain;                                  // for Message-IDs; default: the domain of from_address
 };
 
+// What `squeaky serve` does by itself each day (docs/settings.md).
+struct ServerSettings {
+  int run_at_minute = 6 * 60;    // the day's run, at this local time (minutes after midnight)
+  std::string timezone = "UTC";  // the business's IANA zone: its day and its run_at
+  int send_every_minutes = 15;   // how often due emails are sent; 0: never by itself
+};
+
 struct Settings {
   std::string source;  // the file read, "" when defaults
   BusinessSettings business;
@@ -61,6 +68,8 @@ struct Settings {
   RateTables rates = shipped_rate_tables();
   std::string templates;            // a directory of templates overriding the shipped ones; "" for none
   std::string letters = "letters";  // where `squeaky letters` writes, beside the database
+  bool review_messages = false;     // [outbox] review: the run's letters and emails wait, held, for approval
+  ServerSettings server;
 };
 
 // Parses a settings file. Relative paths in it are taken from `base_dir` (the file's folder).
