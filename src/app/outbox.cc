@@ -1,5 +1,9 @@
 #include "app/outbox.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -520,6 +524,20 @@ Result<std::unique_ptr<MailTransport>> make_transport(const Settings& settings) 
   smtp.password = e.password;
   smtp.timeout_seconds = e.timeout_seconds;
   return std::unique_ptr<MailTransport>(std::make_unique<SmtpTransport>(smtp));
+}
+
+DispatchLock::~DispatchLock() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+Status DispatchLock::take(const std::string& db) {
+  const std::string path = db + ".send.lock";
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0) return Status::io_error("cannot open the lock file '" + path + "'");
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    return Status::conflict("another squeaky is sending or printing from " + db + "; try again when it is done");
+  }
+  return Status::ok();
 }
 
 }  // namespace squeaky

@@ -49,6 +49,7 @@ struct Options {
   std::string listen = "127.0.0.1:8080";
   std::string plans;
   bool secure_cookies = false;
+  bool no_schedule = false;
 };
 
 int cmd_init(const Options& o, const Clock& clock) {
@@ -199,6 +200,7 @@ int cmd_serve(const Options& o, const Clock& clock) {
   options.port = port;
   options.db = o.db;
   options.secure_cookies = o.secure_cookies;
+  options.scheduled_work = !o.no_schedule;
   auto settings = settings_for(o.db, o.config);
   if (!settings) return fail(settings.status());
   options.settings = std::move(*settings);
@@ -284,6 +286,8 @@ int run(int argc, char** argv) {
   auto* serve = app.add_subcommand("serve", "serve the JSON API over HTTP (docs/api.md) until SIGTERM or Ctrl-C");
   serve->add_option("--listen", o.listen, "HOST:PORT to listen on (default 127.0.0.1:8080; port 0: any free port)");
   serve->add_flag("--secure-cookies", o.secure_cookies, "mark the session cookie Secure (behind a TLS proxy)");
+  serve->add_flag("--no-schedule", o.no_schedule,
+                  "do not run the day or send by itself (see [server] in squeaky.toml); leave it to cron");
   serve->add_option("--plans", o.plans, "the plan file (default $SQUEAKY_PLANS, else the shipped plans)");
 
   CollectCommands collection;

@@ -1,9 +1,5 @@
 #include "outbox_commands.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <iostream>
 
@@ -12,30 +8,7 @@
 #include "render.h"
 
 namespace squeaky::cli {
-namespace {
-
-// An exclusive lock on "<db>.send.lock", held while the object lives: one dispatcher at a time,
-// so that an item another process is sending is never taken for an interrupted one.
-class DispatchLock {
- public:
-  ~DispatchLock() {
-    if (fd_ >= 0) close(fd_);
-  }
-  Status take(const std::string& db) {
-    const std::string path = db + ".send.lock";
-    fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0) return Status::io_error("cannot open the lock file '" + path + "'");
-    if (flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-      return Status::conflict("another squeaky is sending or printing from " + db + "; try again when it is done");
-    }
-    return Status::ok();
-  }
-
- private:
-  int fd_ = -1;
-};
-
-}  // namespace
+namespace {}  // namespace
 
 void OutboxCommands::add_to(CLI::App& app) {
   const auto common = [this](CLI::App* cmd) {

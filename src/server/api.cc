@@ -20,6 +20,7 @@
 #include "app/import.h"
 #include "app/outbox.h"
 #include "app/reports.h"
+#include "app/schedule.h"
 #include "app/users.h"
 #include "app/verify.h"
 #include "json/render.h"
@@ -161,6 +162,7 @@ class Api::Impl {
       : store_(std::move(store)), options_(options), clock_(clock), metrics_(metrics) {}
 
   ApiResponse handle(const ApiRequest& request);
+  Timestamp tick(Timestamp now);
 
   // What a handler is given.
   struct Call {
@@ -229,11 +231,17 @@ class Api::Impl {
   // {"ok":true,"journal":{"seq","hash"}} after a change.
   ApiResponse changed(const Status& s, int status = 200);
 
+  void note(const std::string& line);
+
   std::unique_ptr<Store> store_;
   const ServerOptions options_;
   const Clock& clock_;
   Metrics& metrics_;
   std::mutex mutex_;
+  // The scheduler's own: when it last sent, and what it sends with (made on first use).
+  std::optional<Timestamp> last_send_;
+  std::optional<TemplateSet> templates_;
+  std::unique_ptr<MailTransport> transport_;
 };
 
 const std::vector<Api::Impl::Route>& Api::Impl::routes() {
@@ -382,7 +390,7 @@ std::optional<Date> Api::Impl::as_of(Call& c, Body* body, ApiResponse& failure) 
       return std::nullopt;
     }
   }
-  if (text.empty()) return c.now.utc_date();
+  if (text.empty()) return business_day(options_.settings.server, c.now);
   auto d = Date::parse(text);
   if (!d) {
     failure = error_response(422, "invalid", "as_of '" + text + "' " + d.status().message(), "as_of");
@@ -442,7 +450,7 @@ ApiResponse Api::Impl::metrics(Call&) {
   auto items = store_->outbox("", "", false);
   if (!items) return from_status(items.status());
   std::map<std::string, int64_t> by_status;
-  for (const char* s : {"queued", "sending", "sent", "failed", "rejected", "unknown", "blocked", "cancelled"})
+  for (const char* s : {"queued", "held", "sending", "sent", "failed", "rejected", "unknown", "blocked", "cancelled"})
     by_status[s] = 0;
   for (const OutboxItem& item : *items) ++by_status[item.status];
   for (const auto& [status, n] : by_status)
@@ -507,7 +515,7 @@ ApiResponse Api::Impl::me(Call& c) {
          {"role", squeaky::to_string(c.who->role)},
          {"actor", c.who->actor},
          {"via", c.who->csrf_token.empty() ? "token" : "session"},
-         {"today", c.now.utc_date().to_string()},
+         {"today", business_day(options_.settings.server, c.now).to_string()},
          {"business", {{"name", options_.settings.business.name}, {"locale", options_.settings.business.locale}}}};
   if (!c.who->csrf_token.empty()) j["csrf_token"] = c.who->csrf_token;
   return json_response(200, j);
@@ -1050,6 +1058,82 @@ Api::Api(std::unique_ptr<Store> store, const ServerOptions& options, const Clock
     : impl_(std::make_unique<Impl>(std::move(store), options, clock, metrics_)) {}
 
 Api::~Api() = default;
+
+namespace {
+
+// A value of a log line in double quotes, with quotes and backslashes escaped.
+std::string log_value(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c == '\n' ? ' ' : c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+void Api::Impl::note(const std::string& line) {
+  if (options_.log == nullptr) return;
+  std::fprintf(options_.log, "%s\n", line.c_str());
+  std::fflush(options_.log);
+}
+
+Timestamp Api::Impl::tick(Timestamp now) {
+  const std::lock_guard lock(mutex_);
+  auto last = store_->last_run();
+  if (!last) {
+    note("event=schedule_failed error=" + log_value(last.status().message()));
+    return Timestamp(now.seconds() + std::chrono::minutes{1});
+  }
+  const ScheduledWork work = scheduled_work(options_.settings.server, now, *last, last_send_);
+  if (work.run) {
+    const auto start = std::chrono::steady_clock::now();
+    auto report = run_day(*store_, options_.plans, *work.run, options_.settings.compliance,
+                          RunOptions{options_.settings.review_messages});
+    const auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
+    if (report) {
+      metrics_.observe_run(took);
+      note("event=run day=" + work.run->to_string() + " actions=" + std::to_string(report->actions) +
+           " skipped=" + std::to_string(report->skipped) + " events=" + std::to_string(report->events) +
+           " duration_us=" + std::to_string(took.count()));
+    } else {
+      note("event=run_failed day=" + work.run->to_string() + " error=" + log_value(report.status().message()));
+    }
+  }
+  if (work.send) {
+    last_send_ = now;
+    if (!templates_) {
+      const Settings& s = options_.settings;
+      auto loaded =
+          load_templates(s.templates.empty() ? std::nullopt : std::optional<std::filesystem::path>(s.templates));
+      auto transport = make_transport(s);
+      if (!loaded || !transport) {
+        note("event=send_failed error=" + log_value((!loaded ? loaded.status() : transport.status()).message()));
+        return work.next;
+      }
+      templates_ = std::move(*loaded);
+      transport_ = std::move(*transport);
+    }
+    DispatchLock dispatching;
+    if (Status s = dispatching.take(options_.db); !s.is_ok()) {
+      note("event=send_skipped reason=" + log_value(s.message()));
+      return work.next;
+    }
+    const Dispatcher d{options_.settings, *templates_, options_.plans, now, "server"};
+    auto sent = send_outbox(*store_, d, *transport_, 0);
+    if (!sent) {
+      note("event=send_failed error=" + log_value(sent.status().message()));
+    } else if (sent->sent + sent->failed + sent->rejected + sent->unknown + sent->blocked > 0) {
+      note("event=send sent=" + std::to_string(sent->sent) + " failed=" + std::to_string(sent->failed) +
+           " rejected=" + std::to_string(sent->rejected) + " unknown=" + std::to_string(sent->unknown) +
+           " blocked=" + std::to_string(sent->blocked) + " deferred=" + std::to_string(sent->deferred));
+    }
+  }
+  return work.next;
+}
+
+Timestamp Api::tick(Timestamp now) { return impl_->tick(now); }
 
 ApiResponse Api::handle(const ApiRequest& request) { return impl_->handle(request); }
 

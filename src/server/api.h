@@ -46,6 +46,9 @@ class Api {
 
   ApiResponse handle(const ApiRequest& request);
   Metrics& metrics() { return metrics_; }
+  // The server's own daily work when it is due (app/schedule.h): the day's run, and sending the
+  // due emails. Returns when to look again. A failure is logged, and tried again next time.
+  Timestamp tick(Timestamp now);
 
   class Impl;  // the routes and their handlers (api.cc)
 

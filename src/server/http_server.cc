@@ -2,8 +2,12 @@
 // address, turns each request into an ApiRequest, times it, logs it and counts it.
 #include <httplib.h>
 
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
+#include <thread>
 
 #include "api.h"
 #include "app/database.h"
@@ -19,7 +23,8 @@ using server::ApiResponse;
 
 class HttpServer final : public Server {
  public:
-  HttpServer(std::unique_ptr<Api> api, std::FILE* log) : api_(std::move(api)), log_(log) {}
+  HttpServer(std::unique_ptr<Api> api, std::FILE* log, const Clock& clock, bool scheduled_work)
+      : api_(std::move(api)), log_(log), clock_(clock), scheduled_work_(scheduled_work) {}
 
   Status bind(const std::string& host, int port) {
     http_.set_payload_max_length(size_t{256} << 20);  // a large CSV import
@@ -47,11 +52,27 @@ class HttpServer final : public Server {
   int port() const override { return port_; }
 
   Status run() override {
-    if (!http_.listen_after_bind()) return Status::io_error("the server stopped listening unexpectedly");
+    std::thread scheduler;
+    if (scheduled_work_) scheduler = std::thread([this] { schedule(); });
+    const bool listened = http_.listen_after_bind();
+    {
+      const std::lock_guard lock(stop_mutex_);
+      stopping_ = true;
+    }
+    stop_wake_.notify_all();
+    if (scheduler.joinable()) scheduler.join();
+    if (!listened) return Status::io_error("the server stopped listening unexpectedly");
     return Status::ok();
   }
 
-  void stop() override { http_.stop(); }
+  void stop() override {
+    {
+      const std::lock_guard lock(stop_mutex_);
+      stopping_ = true;
+    }
+    stop_wake_.notify_all();
+    http_.stop();
+  }
 
  private:
   void serve(const httplib::Request& req, httplib::Response& res) {
@@ -77,6 +98,21 @@ class HttpServer final : public Server {
     res.set_header("X-Content-Type-Options", "nosniff");
     if (out.status != 204) res.set_content(std::move(out.body), out.content_type);
     log(r.method, r.path, out.route, out.status, start, out.user);
+  }
+
+  // The day's work, when it is due, until the server stops. It looks again when the next thing is
+  // due, and at least every minute (so a clock set forward or a resumed machine is noticed).
+  void schedule() {
+    std::unique_lock lock(stop_mutex_);
+    while (!stopping_) {
+      lock.unlock();
+      const Timestamp now = clock_.now();
+      const Timestamp next = api_->tick(now);
+      lock.lock();
+      const auto wait = std::clamp<std::chrono::seconds>(next.seconds() - now.seconds(), std::chrono::seconds{1},
+                                                         std::chrono::seconds{60});
+      stop_wake_.wait_for(lock, wait, [this] { return stopping_; });
+    }
   }
 
   // The web app's files, compiled in: any GET outside the API, /healthz and /metrics. Pages route
@@ -117,6 +153,11 @@ class HttpServer final : public Server {
 
   std::unique_ptr<Api> api_;
   std::FILE* log_;
+  const Clock& clock_;
+  const bool scheduled_work_;
+  std::mutex stop_mutex_;
+  std::condition_variable stop_wake_;
+  bool stopping_ = false;
   httplib::Server http_;
   int port_ = -1;
 };
@@ -127,7 +168,7 @@ Result<std::unique_ptr<Server>> Server::open(ServerOptions options, const Clock&
   auto store = open_database(options.db, clock, OpenMode::kMustExist);
   if (!store) return store.status();
   auto api = std::make_unique<Api>(std::move(*store), options, clock);
-  auto http = std::make_unique<HttpServer>(std::move(api), options.log);
+  auto http = std::make_unique<HttpServer>(std::move(api), options.log, clock, options.scheduled_work);
   if (Status s = http->bind(options.host, options.port); !s.is_ok()) return s;
   return std::unique_ptr<Server>(std::move(http));
 }

@@ -18,8 +18,20 @@ void Metrics::observe(const std::string& method, const std::string& route, int s
   sum_ += took;
 }
 
+void Metrics::observe_run(std::chrono::microseconds took) {
+  const std::lock_guard lock(mutex_);
+  ++runs_;
+  run_sum_ += took;
+  last_run_ = took;
+}
+
 std::string Metrics::render(const std::string& extra) const {
   const std::lock_guard lock(mutex_);
+  const auto seconds = [](std::chrono::microseconds us) {
+    char text[48];
+    std::snprintf(text, sizeof text, "%.6f", static_cast<double>(us.count()) / 1e6);
+    return std::string(text);
+  };
   std::string out =
       "# HELP squeaky_http_requests_total HTTP requests answered, by method, route and status.\n"
       "# TYPE squeaky_http_requests_total counter\n";
@@ -40,10 +52,16 @@ std::string Metrics::render(const std::string& extra) const {
            std::to_string(cumulative) + "\n";
   }
   out += "squeaky_http_request_duration_seconds_bucket{le=\"+Inf\"} " + std::to_string(count_) + "\n";
-  char sum[48];
-  std::snprintf(sum, sizeof sum, "%.6f", static_cast<double>(sum_.count()) / 1e6);
-  out += "squeaky_http_request_duration_seconds_sum " + std::string(sum) + "\n";
+  out += "squeaky_http_request_duration_seconds_sum " + seconds(sum_) + "\n";
   out += "squeaky_http_request_duration_seconds_count " + std::to_string(count_) + "\n";
+  out +=
+      "# HELP squeaky_run_duration_seconds The daily runs the server made by itself.\n"
+      "# TYPE squeaky_run_duration_seconds summary\n"
+      "squeaky_run_duration_seconds_sum " +
+      seconds(run_sum_) + "\nsqueaky_run_duration_seconds_count " + std::to_string(runs_) +
+      "\n# HELP squeaky_last_run_duration_seconds How long the last of them took.\n"
+      "# TYPE squeaky_last_run_duration_seconds gauge\nsqueaky_last_run_duration_seconds " +
+      seconds(last_run_) + "\n";
   return out + extra;
 }
 

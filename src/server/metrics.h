@@ -18,6 +18,8 @@ class Metrics {
   static constexpr std::array<double, 10> kBounds{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5};
 
   void observe(const std::string& method, const std::string& route, int status, std::chrono::microseconds took);
+  // A daily run the server made by itself, and how long it took.
+  void observe_run(std::chrono::microseconds took);
   // The requests and latency metrics; `extra` (more metrics, already formatted) is appended.
   std::string render(const std::string& extra) const;
 
@@ -27,6 +29,9 @@ class Metrics {
   std::array<uint64_t, kBounds.size()> buckets_{};                          // not cumulative
   uint64_t count_ = 0;
   std::chrono::microseconds sum_{0};
+  uint64_t runs_ = 0;
+  std::chrono::microseconds run_sum_{0};
+  std::chrono::microseconds last_run_{0};
 };
 
 }  // namespace squeaky::server

@@ -80,6 +80,22 @@ Status confirm_outbox_item(Store& store, int64_t id, Timestamp now, std::string_
 Status hold_outbox_item(Store& store, int64_t id, std::string_view actor);
 Status approve_outbox_item(Store& store, int64_t id, std::string_view actor);
 
+// An exclusive lock on "<db>.send.lock", held while the object lives: one dispatcher at a time
+// (a `squeaky send` or `letters`, or the server's own sending), so that an item another process is
+// sending is never taken for an interrupted one.
+class DispatchLock {
+ public:
+  DispatchLock() = default;
+  DispatchLock(const DispatchLock&) = delete;
+  DispatchLock& operator=(const DispatchLock&) = delete;
+  ~DispatchLock();
+  // Fails with kConflict when another process holds it.
+  Status take(const std::string& db);
+
+ private:
+  int fd_ = -1;
+};
+
 // The file transport or the SMTP server the settings name.
 Result<std::unique_ptr<MailTransport>> make_transport(const Settings& settings);
 

@@ -32,6 +32,9 @@ struct ServerOptions {
   LoginLimits login;
   // The cost of the password hashes the API makes (users added or changed through it).
   PasswordCost password_cost = PasswordCost::kInteractive;
+  // Whether the server does the day's work by itself ([server] in the settings: the daily run at
+  // run_at, sending every send_every_minutes). `squeaky serve --no-schedule` turns it off.
+  bool scheduled_work = false;
   // Where the one-line request log goes; nullptr for none. Default: standard error.
   std::FILE* log = stderr;
 };
