@@ -81,6 +81,29 @@ test('a viewer sees no way to log a call, and a forged request is refused and ch
   await context.close();
 });
 
+test('the owner holds a message back from the outbox and approves it again', async () => {
+  const { context, page } = await signIn(business, 'olive');
+  await page.getByRole('link', { name: 'Outbox' }).click();
+  const first = page.locator('tr[data-item]').first();
+  await first.waitFor();
+  const id = await first.getAttribute('data-item');
+  const status = () => JSON.parse(squeaky(business.dir, ['outbox', '--json'])).items.find((i) => String(i.id) === id).status;
+  assert.equal(status(), 'queued');
+  await first.getByRole('button', { name: 'Hold' }).click();
+  await page.locator(`tr[data-item="${id}"]`).waitFor({ state: 'detached' });
+  assert.equal(status(), 'held');
+  await page.getByLabel('Show').selectOption('held');
+  const held = page.locator(`tr[data-item="${id}"]`);
+  await held.waitFor();
+  await shot(page, 'outbox-held');
+  await held.getByRole('button', { name: 'Approve' }).click();
+  await held.waitFor({ state: 'detached' });
+  assert.equal(status(), 'queued');
+  const journal = JSON.parse(squeaky(business.dir, ['verify', '--json']));
+  assert.equal(journal.intact, true);
+  await context.close();
+});
+
 test('a change without the CSRF token is refused', async () => {
   const { context, page } = await signIn(business, 'colin');
   const customer = JSON.parse(squeaky(business.dir, ['worklist', '--as-of', asOf, '--json'])).calls[0].customer;
