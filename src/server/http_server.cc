@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <cstdio>
+#include <string>
+#include <string_view>
 
 #include "api.h"
 #include "app/database.h"
@@ -15,6 +17,22 @@ namespace {
 using server::Api;
 using server::ApiRequest;
 using server::ApiResponse;
+
+// The path as the log shows it: one token, whatever the client sent (no spaces, no line breaks).
+std::string loggable(std::string_view path) {
+  std::string out;
+  for (char c : path) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7f) {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%%%02X", u);
+      out += hex;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
 
 class HttpServer final : public Server {
  public:
@@ -74,8 +92,8 @@ class HttpServer final : public Server {
     const auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
     api_->metrics().observe(r.method, out.route, out.status, took);
     if (log_ != nullptr) {
-      std::fprintf(log_, "method=%s path=%s status=%d duration_us=%lld user=%s\n", r.method.c_str(), r.path.c_str(),
-                   out.status, static_cast<long long>(took.count()), out.user.c_str());
+      std::fprintf(log_, "method=%s path=%s status=%d duration_us=%lld user=%s\n", r.method.c_str(),
+                   loggable(r.path).c_str(), out.status, static_cast<long long>(took.count()), out.user.c_str());
       std::fflush(log_);
     }
   }
