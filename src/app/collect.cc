@@ -238,7 +238,8 @@ GuardDecision guard_call(const GuardSettings& settings, const CustomerLedger& le
 
 }  // namespace
 
-Result<RunReport> run_day(Store& store, const PlanSet& plans, Date as_of, const GuardSettings& rules) {
+Result<RunReport> run_day(Store& store, const PlanSet& plans, Date as_of, const GuardSettings& rules,
+                          std::string_view by) {
   RunReport report;
   report.as_of = as_of;
   auto last = store.last_run();
@@ -258,7 +259,7 @@ Result<RunReport> run_day(Store& store, const PlanSet& plans, Date as_of, const 
     return add_to_report(report, plans, rules, ledger, state, plan_day(plans, ledger, state, as_of));
   });
   if (!visited.is_ok()) return visited;
-  const std::string actor = "run " + as_of.to_string();
+  const std::string actor = "run " + as_of.to_string() + (by.empty() ? "" : " by " + std::string(by));
   Status written = in_transaction(store, [&](StoreTransaction& txn) {
     for (const CustomerDay& day : report.customers) {
       if (Status s = write_day(txn, day, state_of(*states, day.customer_id), actor); !s.is_ok()) return s;

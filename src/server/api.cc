@@ -862,7 +862,7 @@ ApiResponse Api::Impl::run(Call& c) {
     if (!days) return from_status(days.status());
     return json_response(200, forecast_json(*days));
   }
-  auto report = run_day(*store_, options_.plans, *day, options_.settings.compliance);
+  auto report = run_day(*store_, options_.plans, *day, options_.settings.compliance, c.who->actor);
   if (!report) return from_status(report.status());
   return json_response(report->already_run ? 200 : 201, run_json(*report));
 }

@@ -462,6 +462,73 @@ TEST_F(ServerTest, ApiTokensNeedNoCsrfAndStopWorkingWhenRevoked) {
   EXPECT_EQ(tokens->body.find("sqk_"), std::string::npos);
 }
 
+TEST_F(ServerTest, CollectorsRecordDisputesHoldsFlagsAndOutboxDecisions) {
+  const SignedIn olga = sign_in("olga");
+  // The owner runs the day: the journal says who asked.
+  int64_t before = head().seq;
+  auto res =
+      client_->Post("/api/v1/runs", olga.headers(), R"({"as_of":"2026-04-01","dry_run":true})", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(head().seq, before);
+  res = client_->Post("/api/v1/runs", olga.headers(), R"({"as_of":"2026-04-01"})", "application/json");
+  ASSERT_EQ(res->status, 201) << res->body;
+  auto entries = journal_since(before);
+  ASSERT_FALSE(entries.empty());
+  EXPECT_EQ(entries.back().kind, "run.completed");
+  for (const JournalEntry& e : entries) EXPECT_EQ(e.actor, "run 2026-04-01 by user olga") << e.kind;
+  res = client_->Post("/api/v1/runs", olga.headers(), R"({"as_of":"2026-03-31"})", "application/json");
+  EXPECT_EQ(res->status, 409);
+  EXPECT_EQ(Json::parse(res->body)["error"]["code"], "conflict");
+
+  const SignedIn carl = sign_in("carl");
+  before = head().seq;
+  res = client_->Post("/api/v1/disputes", carl.headers(), R"({"invoice":"INV-102","reason":"gutters leak"})",
+                      "application/json");
+  EXPECT_EQ(res->status, 201) << res->body;
+  res = client_->Post("/api/v1/disputes", carl.headers(), R"({"invoice":"INV-102","reason":"again"})",
+                      "application/json");
+  EXPECT_EQ(res->status, 409) << res->body;
+  res = client_->Post("/api/v1/disputes/INV-102/resolve", carl.headers(), R"({"note":"repaired"})", "application/json");
+  EXPECT_EQ(res->status, 200) << res->body;
+  res = client_->Post("/api/v1/holds", carl.headers(), R"({"customer":"C2","until":"2026-04-15","reason":"audit"})",
+                      "application/json");
+  EXPECT_EQ(res->status, 201) << res->body;
+  res = client_->Post("/api/v1/customers/C3/flags/bankruptcy", carl.headers(), R"({"note":"chapter 7"})",
+                      "application/json");
+  EXPECT_EQ(res->status, 200) << res->body;
+  res = client_->Delete("/api/v1/customers/C3/flags/bankruptcy", carl.headers());
+  EXPECT_EQ(res->status, 200) << res->body;
+  res = client_->Post("/api/v1/customers/C3/flags/broke", carl.headers(), "", "application/json");
+  EXPECT_EQ(res->status, 422);
+  EXPECT_EQ(Json::parse(res->body)["error"]["field"], "flag");
+  entries = journal_since(before);
+  std::vector<std::string> kinds;
+  for (const JournalEntry& e : entries) {
+    kinds.push_back(e.kind);
+    EXPECT_EQ(e.actor, "user carl") << e.kind;
+  }
+  EXPECT_EQ(kinds,
+            (std::vector<std::string>{"dispute.opened", "dispute.resolved", "hold.added", "flag.set", "flag.cleared"}));
+
+  // Outbox decisions on what a later run queued: C1's reminder email.
+  res = client_->Post("/api/v1/runs", olga.headers(), R"({"as_of":"2026-04-08"})", "application/json");
+  ASSERT_EQ(res->status, 201) << res->body;
+  auto outbox = client_->Get("/api/v1/outbox?status=queued", carl.headers(false));
+  ASSERT_TRUE(outbox);
+  const Json items = Json::parse(outbox->body)["items"];
+  ASSERT_FALSE(items.empty()) << outbox->body;
+  const std::string id = std::to_string(items[0]["id"].get<int64_t>());
+  res = client_->Post("/api/v1/outbox/" + id + "/confirm", carl.headers(), "", "application/json");
+  EXPECT_EQ(res->status, 409) << res->body;  // only an item whose fate is unknown is confirmed
+  res = client_->Post("/api/v1/outbox/" + id + "/cancel", carl.headers(), "", "application/json");
+  EXPECT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(journal_since(head().seq - 1)[0].kind, "outbox.cancelled");
+  EXPECT_EQ(journal_since(head().seq - 1)[0].actor, "user carl");
+  res = client_->Post("/api/v1/outbox/999999/cancel", carl.headers(), "", "application/json");
+  EXPECT_EQ(res->status, 404) << res->body;
+}
+
 // The least role of every route, written out: a change to the table must change this test.
 TEST_F(ServerTest, EveryRouteChecksItsRole) {
   const std::map<std::string, std::string> expected = {

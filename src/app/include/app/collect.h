@@ -51,8 +51,10 @@ struct RunReport {
 };
 
 // Runs the day under the compliance guard's `rules`. Fails with kConflict when a later day has
-// already been run.
-Result<RunReport> run_day(Store& store, const PlanSet& plans, Date as_of, const GuardSettings& rules = {});
+// already been run. The journal's actor is "run DAY", or "run DAY by WHO" when someone other than
+// the daily schedule asked for it (`by`: "user alice", from the API).
+Result<RunReport> run_day(Store& store, const PlanSet& plans, Date as_of, const GuardSettings& rules = {},
+                          std::string_view by = "");
 
 // What the next `days` days would bring, starting with `from`, if no money arrived and nobody
 // recorded anything: each day's report, computed without writing.
