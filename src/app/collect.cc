@@ -287,7 +287,7 @@ Result<RunReport> run_day(Store& store, const PlanSet& plans, Date as_of, const 
     return add_to_report(report, plans, rules, ledger, state, plan_day(plans, ledger, state, as_of));
   });
   if (!visited.is_ok()) return visited;
-  const std::string actor = "run " + as_of.to_string();
+  const std::string actor = "run " + as_of.to_string() + (options.by.empty() ? "" : " by " + options.by);
   Status written = in_transaction(store, [&](StoreTransaction& txn) {
     for (const CustomerDay& day : report.customers) {
       if (Status s = write_day(txn, day, state_of(*states, day.customer_id), options, actor); !s.is_ok()) return s;

@@ -114,9 +114,16 @@ Result<LoginResult> log_in(Store& store, const std::string& name, std::string_vi
   auto user = store.user(name);
   if (!user) return user.status();
   if (!*user || !password_matches((*user)->password_hash, password)) {
+    // A name no user could have counts against the address only, so that junk names do not
+    // pile up in the table.
+    const bool plausible = check_user_name(name).is_ok();
     if (Status s = in_transaction(store,
                                   [&](StoreTransaction& txn) {
-                                    if (Status r = txn.record_login_failure(user_key(name), now); !r.is_ok()) return r;
+                                    if (plausible) {
+                                      if (Status r = txn.record_login_failure(user_key(name), now); !r.is_ok()) {
+                                        return r;
+                                      }
+                                    }
                                     return txn.record_login_failure(address_key(client_address), now);
                                   });
         !s.is_ok()) {

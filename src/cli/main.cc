@@ -6,7 +6,9 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -219,12 +221,18 @@ int cmd_serve(const Options& o, const Clock& clock) {
   if (!server) return fail(server.status());
   std::cerr << "squeaky: serving " << o.db << " on http://" << o.listen.substr(0, colon) << ":" << (*server)->port()
             << "/ (stop with Ctrl-C or SIGTERM)" << std::endl;
-  std::thread waiter([&stop_signals, &server] {
+  std::atomic<bool> finished = false;
+  std::thread waiter([&stop_signals, &server, &finished] {
     int signal = 0;
     sigwait(&stop_signals, &signal);
-    (*server)->stop();
+    // A signal that comes before the server is listening must not be lost: ask until it stops.
+    while (!finished) {
+      (*server)->stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
   });
   const Status served = (*server)->run();
+  finished = true;
   // Wakes the waiter when the server ended on its own.
   pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();

@@ -325,19 +325,21 @@ bool changes_state(std::string_view method) {
 
 ApiResponse Api::Impl::handle(const ApiRequest& request) {
   const Route* route = nullptr;
-  bool path_known = false;
+  std::string allowed;  // the methods of the path, when it is known
   std::map<std::string, std::string> params;
   for (const Route& r : routes()) {
     if (!path_matches(r.path, request.path, params)) continue;
-    path_known = true;
+    allowed += (allowed.empty() ? "" : ", ") + std::string(r.method);
     if (request.method == r.method || (request.method == "HEAD" && std::string_view(r.method) == "GET")) {
       route = &r;
       break;
     }
   }
   if (route == nullptr) {
-    if (path_known) return error_response(405, "method_not_allowed", request.method + " is not allowed here");
-    return error_response(404, "not_found", "no route " + request.path);
+    if (allowed.empty()) return error_response(404, "not_found", "no route " + request.path);
+    ApiResponse r = error_response(405, "method_not_allowed", request.method + " is not allowed on " + request.path);
+    r.headers.emplace_back("Allow", allowed);
+    return r;
   }
   path_matches(route->path, request.path, params);
   const std::lock_guard lock(mutex_);
@@ -948,7 +950,7 @@ ApiResponse Api::Impl::run(Call& c) {
     return json_response(200, forecast_json(*days));
   }
   auto report = run_day(*store_, options_.plans, *day, options_.settings.compliance,
-                        RunOptions{options_.settings.review_messages});
+                        RunOptions{options_.settings.review_messages, c.who->actor});
   if (!report) return from_status(report.status());
   return json_response(report->already_run ? 200 : 201, run_json(*report));
 }
@@ -961,15 +963,17 @@ ApiResponse Api::Impl::import(Call& c) {
   }
   // The importer reads a file; the body goes to a private temporary one, named in messages and
   // in the journal as "<kind>.csv".
-  char dir_template[] = "/tmp/squeaky-import-XXXXXX";
-  if (::mkdtemp(dir_template) == nullptr) return error_response(500, "internal", "cannot make a temporary folder");
+  std::error_code ec;
+  std::string dir_template = (std::filesystem::temp_directory_path(ec) / "squeaky-import-XXXXXX").string();
+  if (ec || ::mkdtemp(dir_template.data()) == nullptr) {
+    return error_response(500, "internal", "cannot make a temporary folder for the upload");
+  }
   const std::filesystem::path dir(dir_template);
   const std::filesystem::path file = dir / (kind_text + ".csv");
   {
     std::ofstream out(file, std::ios::binary);
     out.write(c.request.body.data(), static_cast<std::streamsize>(c.request.body.size()));
     if (!out) {
-      std::error_code ec;
       std::filesystem::remove_all(dir, ec);
       return error_response(500, "internal", "cannot write the uploaded file");
     }
@@ -979,7 +983,6 @@ ApiResponse Api::Impl::import(Call& c) {
   options.name = kind_text + ".csv";
   options.by = c.who->actor;
   auto report = import_csv(*store_, *kind, file.string(), options);
-  std::error_code ec;
   std::filesystem::remove_all(dir, ec);
   if (!report) return from_status(report.status());
   if (!report->errors.empty()) {
@@ -1090,7 +1093,7 @@ Timestamp Api::Impl::tick(Timestamp now) {
   if (work.run) {
     const auto start = std::chrono::steady_clock::now();
     auto report = run_day(*store_, options_.plans, *work.run, options_.settings.compliance,
-                          RunOptions{options_.settings.review_messages});
+                          RunOptions{options_.settings.review_messages, ""});
     const auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
     if (report) {
       metrics_.observe_run(took);

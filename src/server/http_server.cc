@@ -7,6 +7,8 @@
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
+#include <string>
+#include <string_view>
 #include <thread>
 
 #include "api.h"
@@ -20,6 +22,22 @@ namespace {
 using server::Api;
 using server::ApiRequest;
 using server::ApiResponse;
+
+// The path as the log shows it: one token, whatever the client sent (no spaces, no line breaks).
+std::string loggable(std::string_view path) {
+  std::string out;
+  for (char c : path) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7f) {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%%%02X", u);
+      out += hex;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
 
 class HttpServer final : public Server {
  public:
@@ -145,8 +163,8 @@ class HttpServer final : public Server {
     const auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
     api_->metrics().observe(method, route, status, took);
     if (log_ != nullptr) {
-      std::fprintf(log_, "method=%s path=%s status=%d duration_us=%lld user=%s\n", method.c_str(), path.c_str(), status,
-                   static_cast<long long>(took.count()), user.c_str());
+      std::fprintf(log_, "method=%s path=%s status=%d duration_us=%lld user=%s\n", method.c_str(),
+                   loggable(path).c_str(), status, static_cast<long long>(took.count()), user.c_str());
       std::fflush(log_);
     }
   }

@@ -56,10 +56,14 @@ struct RunOptions {
   // (`squeaky outbox approve`, or the web app's outbox review), instead of going out with the
   // next send. Settings: [outbox] review = true.
   bool review_messages = false;
+  // Who asked for the run, when not the daily schedule: "user alice" (the API). Empty: the
+  // schedule, or the command line.
+  std::string by;
 };
 
 // Runs the day under the compliance guard's `rules`. Fails with kConflict when a later day has
-// already been run.
+// already been run. The journal's actor is "run DAY", or "run DAY by WHO" when someone other than
+// the daily schedule asked for it (options.by).
 Result<RunReport> run_day(Store& store, const PlanSet& plans, Date as_of, const GuardSettings& rules = {},
                           const RunOptions& options = {});
 

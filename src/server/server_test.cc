@@ -1,0 +1,740 @@
+// The server, for real: a scratch SQLite ledger (the golden import_and_aging files), the server
+// on an ephemeral port of 127.0.0.1 in this process, and requests over HTTP with httplib::Client.
+// The shutdown test starts the squeaky binary itself and stops it with SIGTERM.
+#include "server/server.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <array>
+#include <cstdio>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "app/import.h"
+#include "app/users.h"
+#include "store/sqlite_store.h"
+#include "testing.h"
+
+extern char** environ;
+
+namespace squeaky {
+namespace {
+
+namespace fs = std::filesystem;
+using Json = nlohmann::json;
+using testing::FixedClock;
+
+constexpr const char* kNow = "2026-04-01T09:00:00Z";
+
+struct SignedIn {
+  std::string cookie;  // "squeaky_session=..."
+  std::string csrf;
+  httplib::Headers headers(bool with_csrf = true) const {
+    httplib::Headers h{{"Cookie", cookie}};
+    if (with_csrf) h.emplace("X-CSRF-Token", csrf);
+    return h;
+  }
+};
+
+httplib::Headers bearer(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
+
+// Runs a command and returns its standard output.
+std::string command_output(const std::string& command) {
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return "";
+  std::string out;
+  std::array<char, 4096> buffer{};
+  size_t n = 0;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) out.append(buffer.data(), n);
+  ::pclose(pipe);
+  return out;
+}
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::scratch_dir("server");
+    db_ = (dir_ / "ledger.db").string();
+    {
+      auto store = open_sqlite_store(db_, clock_, OpenMode::kCreateIfMissing);
+      ASSERT_TRUE(store) << store.status().message();
+      const fs::path golden = fs::path(SQUEAKY_SOURCE_DIR) / "tests/golden/import_and_aging";
+      for (auto [kind, file] : {std::pair{RecordKind::kCustomers, "customers.csv"},
+                                {RecordKind::kInvoices, "invoices.csv"},
+                                {RecordKind::kPayments, "payments.csv"},
+                                {RecordKind::kCredits, "credits.csv"}}) {
+        auto report = import_csv(**store, kind, (golden / file).string(), {});
+        ASSERT_TRUE(report && report->errors.empty() && report->written);
+      }
+      const Timestamp now = clock_.now();
+      for (auto [name, role] : {std::pair{"olga", Role::kOwner},
+                                {"carl", Role::kCollector},
+                                {"vera", Role::kViewer},
+                                {"dana", Role::kCollector}}) {
+        ASSERT_TRUE(
+            add_user(**store, name, role, std::string(name) + "-password", now, PasswordCost::kMinimum, "cli").is_ok());
+      }
+      ASSERT_TRUE(disable_user(**store, "dana", "cli").is_ok());
+    }
+    start();
+  }
+
+  void TearDown() override { stop(); }
+
+  void start(bool secure_cookies = false) {
+    ServerOptions options;
+    options.port = 0;
+    options.db = db_;
+    options.secure_cookies = secure_cookies;
+    options.plans = default_plan_set();
+    options.password_cost = PasswordCost::kMinimum;
+    options.log = nullptr;
+    auto server = Server::open(std::move(options), clock_);
+    ASSERT_TRUE(server) << server.status().message();
+    server_ = std::move(*server);
+    thread_ = std::thread([this] { (void)server_->run(); });
+    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
+    // Ready once it answers.
+    for (int i = 0; i < 200 && !client_->Get("/healthz"); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+
+  void stop() {
+    if (!server_) return;
+    server_->stop();
+    thread_.join();
+    server_.reset();
+  }
+
+  SignedIn sign_in(const std::string& name) {
+    auto res = client_->Post("/api/v1/session", Json{{"name", name}, {"password", name + "-password"}}.dump(),
+                             "application/json");
+    EXPECT_TRUE(res && res->status == 200) << (res ? res->body : "no answer");
+    if (!res || res->status != 200) return {};
+    const std::string set_cookie = res->get_header_value("Set-Cookie");
+    return {set_cookie.substr(0, set_cookie.find(';')), Json::parse(res->body)["csrf_token"].get<std::string>()};
+  }
+
+  // Creates an API token as olga and returns it.
+  std::string token(const std::string& name, const std::string& role, const std::string& user) {
+    const SignedIn owner = sign_in("olga");
+    auto res = client_->Post("/api/v1/tokens", owner.headers(),
+                             Json{{"name", name}, {"role", role}, {"user", user}}.dump(), "application/json");
+    EXPECT_TRUE(res && res->status == 201) << (res ? res->body : "no answer");
+    return res && res->status == 201 ? Json::parse(res->body)["token"].get<std::string>() : "";
+  }
+
+  // The journal as another process would read it: its head, and its entries.
+  JournalHead head() {
+    auto store = open_sqlite_store(db_, clock_, OpenMode::kMustExist);
+    return store ? *(*store)->journal_head() : JournalHead{};
+  }
+  std::vector<JournalEntry> journal_since(int64_t seq) {
+    std::vector<JournalEntry> out;
+    auto store = open_sqlite_store(db_, clock_, OpenMode::kMustExist);
+    if (!store) return out;
+    (void)(*store)->for_each_journal_entry([&](const JournalEntry& e) {
+      if (e.seq > seq) out.push_back(e);
+      return Status::ok();
+    });
+    return out;
+  }
+
+  FixedClock clock_{kNow};
+  fs::path dir_;
+  std::string db_;
+  std::unique_ptr<Server> server_;
+  std::thread thread_;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+TEST_F(ServerTest, HealthzSaysOk) {
+  auto res = client_->Get("/healthz");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->body, "ok\n");
+}
+
+TEST_F(ServerTest, LoginSetsAStrictHttpOnlyCookieAndAnswersTheCsrfTokenAndRole) {
+  auto res = client_->Post("/api/v1/session", R"({"name":"carl","password":"carl-password"})", "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_TRUE(std::regex_match(res->get_header_value("Set-Cookie"),
+                               std::regex("squeaky_session=[0-9a-f]{64}; HttpOnly; SameSite=Strict; Path=/; "
+                                          "Max-Age=43200")))
+      << res->get_header_value("Set-Cookie");
+  const Json body = Json::parse(res->body);
+  EXPECT_EQ(body["user"], "carl");
+  EXPECT_EQ(body["role"], "collector");
+  EXPECT_EQ(body["expires"], "2026-04-01T21:00:00Z");
+  EXPECT_TRUE(std::regex_match(body["csrf_token"].get<std::string>(), std::regex("[0-9a-f]{64}")));
+
+  const std::string cookie =
+      res->get_header_value("Set-Cookie").substr(0, res->get_header_value("Set-Cookie").find(';'));
+  auto me = client_->Get("/api/v1/me", {{"Cookie", cookie}});
+  ASSERT_TRUE(me);
+  EXPECT_EQ(me->status, 200);
+  // A page loaded again finds its CSRF token here.
+  EXPECT_EQ(me->body, R"({"user":"carl","role":"collector","actor":"user carl","via":"session","today":"2026-04-01",)"
+                      R"("business":{"name":"","locale":"en-US"},"csrf_token":")" +
+                          body["csrf_token"].get<std::string>() + "\"}\n");
+
+  // Signing out needs the CSRF token too, and ends the session.
+  auto out = client_->Delete("/api/v1/session", {{"Cookie", cookie}, {"X-CSRF-Token", body["csrf_token"]}});
+  ASSERT_TRUE(out);
+  EXPECT_EQ(out->status, 204);
+  EXPECT_EQ(out->get_header_value("Set-Cookie"), "squeaky_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+  me = client_->Get("/api/v1/me", {{"Cookie", cookie}});
+  EXPECT_EQ(me->status, 401);
+  EXPECT_EQ(me->body, R"({"error":{"code":"unauthorized","message":"the session has ended; sign in again"}})"
+                      "\n");
+}
+
+TEST_F(ServerTest, SecureCookiesAddSecure) {
+  stop();
+  start(true);
+  auto res = client_->Post("/api/v1/session", R"({"name":"vera","password":"vera-password"})", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_TRUE(res->get_header_value("Set-Cookie").ends_with("; Path=/; Max-Age=43200; Secure"))
+      << res->get_header_value("Set-Cookie");
+}
+
+TEST_F(ServerTest, WrongPasswordIs401AndADisabledUserIs403) {
+  auto res = client_->Post("/api/v1/session", R"({"name":"carl","password":"not-his-password"})", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 401);
+  EXPECT_EQ(res->body, R"({"error":{"code":"unauthorized","message":"wrong name or password"}})"
+                       "\n");
+  EXPECT_EQ(res->get_header_value("Set-Cookie"), "");
+  res = client_->Post("/api/v1/session", R"({"name":"dana","password":"dana-password"})", "application/json");
+  EXPECT_EQ(res->status, 403);
+  EXPECT_EQ(res->body, R"({"error":{"code":"forbidden","message":"the user 'dana' is disabled"}})"
+                       "\n");
+  res = client_->Post("/api/v1/session", R"({"name":"carl"})", "application/json");
+  EXPECT_EQ(res->status, 422);
+  EXPECT_EQ(res->body, R"({"error":{"code":"invalid","message":"'password' is required","field":"password"}})"
+                       "\n");
+  res = client_->Post("/api/v1/session", "name=carl", "application/x-www-form-urlencoded");
+  EXPECT_EQ(res->status, 400);
+}
+
+TEST_F(ServerTest, FiveFailuresLockTheAccountEvenAgainstTheRightPasswordAndARestart) {
+  for (int i = 0; i < 5; ++i) {
+    auto res = client_->Post("/api/v1/session", R"({"name":"carl","password":"guess-number-x"})", "application/json");
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 401);
+  }
+  const std::string right = R"({"name":"carl","password":"carl-password"})";
+  auto res = client_->Post("/api/v1/session", right, "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 429);
+  EXPECT_EQ(res->get_header_value("Retry-After"), "900");
+  EXPECT_EQ(res->get_header_value("Set-Cookie"), "");
+  EXPECT_EQ(res->body,
+            R"({"error":{"code":"rate_limited","message":"too many failed logins; try again in 900 seconds"}})"
+            "\n");
+  // The address is locked too: another account from it is refused as well.
+  res = client_->Post("/api/v1/session", R"({"name":"vera","password":"vera-password"})", "application/json");
+  EXPECT_EQ(res->status, 429);
+
+  stop();
+  start();
+  res = client_->Post("/api/v1/session", right, "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 429);
+}
+
+TEST_F(ServerTest, AChangeWithoutTheCsrfTokenIs403AndChangesNothing) {
+  const SignedIn carl = sign_in("carl");
+  const JournalHead before = head();
+  const std::string call = R"({"customer":"C1","outcome":"no-answer","as_of":"2026-04-01"})";
+  auto res = client_->Post("/api/v1/calls", carl.headers(false), call, "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 403);
+  EXPECT_EQ(res->body,
+            R"({"error":{"code":"csrf","message":"a change needs the session's token in the X-CSRF-Token header"}})"
+            "\n");
+  httplib::Headers wrong = carl.headers(false);
+  wrong.emplace("X-CSRF-Token", std::string(64, '0'));
+  res = client_->Post("/api/v1/calls", wrong, call, "application/json");
+  EXPECT_EQ(res->status, 403);
+  EXPECT_EQ(head().seq, before.seq);
+  EXPECT_EQ(head().hash, before.hash);
+
+  res = client_->Post("/api/v1/calls", carl.headers(), call, "application/json");
+  EXPECT_EQ(res->status, 201) << res->body;
+  EXPECT_EQ(head().seq, before.seq + 1);
+}
+
+TEST_F(ServerTest, AViewerCannotLogACall) {
+  const SignedIn vera = sign_in("vera");
+  const JournalHead before = head();
+  auto res =
+      client_->Post("/api/v1/calls", vera.headers(), R"({"customer":"C1","outcome":"no-answer"})", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 403);
+  EXPECT_EQ(
+      res->body,
+      R"({"error":{"code":"forbidden","message":"POST /api/v1/calls needs the role collector; vera is a viewer"}})"
+      "\n");
+  EXPECT_EQ(head().seq, before.seq);
+  EXPECT_EQ(head().hash, before.hash);
+}
+
+TEST_F(ServerTest, ACollectorLogsACallWithAPromiseJournaledAsTheUser) {
+  const SignedIn carl = sign_in("carl");
+  const int64_t before = head().seq;
+  auto res = client_->Post(
+      "/api/v1/calls", carl.headers(),
+      R"({"customer":"C1","outcome":"promise","amount":"500.00","date":"2026-04-10","as_of":"2026-04-01","note":"will pay Friday"})",
+      "application/json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 201) << res->body;
+  const Json body = Json::parse(res->body);
+  EXPECT_EQ(body["ok"], true);
+  EXPECT_EQ(body["journal"]["seq"], head().seq);
+  const auto entries = journal_since(before);
+  ASSERT_EQ(entries.size(), 2u);
+  for (const JournalEntry& e : entries) {
+    EXPECT_EQ(e.actor, "user carl");
+    EXPECT_EQ(e.customer_id, "C1");
+  }
+  std::set<std::string> kinds{entries[0].kind, entries[1].kind};
+  EXPECT_EQ(kinds, (std::set<std::string>{"call.logged", "promise.made"}));
+  const JournalEntry& promise = entries[0].kind == "promise.made" ? entries[0] : entries[1];
+  EXPECT_NE(promise.payload.find(R"("amount":"500.00")"), std::string::npos) << promise.payload;
+  EXPECT_NE(promise.payload.find(R"("due_on":"2026-04-10")"), std::string::npos) << promise.payload;
+
+  // The customer's journal shows it.
+  auto journal = client_->Get("/api/v1/customers/C1/journal", carl.headers(false));
+  ASSERT_TRUE(journal);
+  const Json j = Json::parse(journal->body);
+  EXPECT_EQ(j["entries"].back()["actor"], "user carl");
+}
+
+TEST_F(ServerTest, BadFieldsAreNamed) {
+  const SignedIn carl = sign_in("carl");
+  const JournalHead before = head();
+  auto res = client_->Post("/api/v1/promises", carl.headers(),
+                           R"({"customer":"C1","amount":"12.345","date":"2026-04-10"})", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 422);
+  const Json e = Json::parse(res->body)["error"];
+  EXPECT_EQ(e["code"], "invalid");
+  EXPECT_EQ(e["field"], "amount");
+  EXPECT_EQ(e["message"], "amount '12.345' has 3 decimal places; USD allows 2");
+  res = client_->Post(
+      "/api/v1/payment-plans", carl.headers(),
+      R"({"customer":"C1","instalments":[{"date":"2026-05-01","amount":"100.00"},{"date":"2026-06-31","amount":"100.00"}]})",
+      "application/json");
+  EXPECT_EQ(res->status, 422);
+  EXPECT_EQ(Json::parse(res->body)["error"]["field"], "instalments[1].date");
+  res = client_->Post("/api/v1/promises", carl.headers(), R"({"customer":"C9","amount":"1.00","date":"2026-04-10"})",
+                      "application/json");
+  EXPECT_EQ(res->status, 404);
+  EXPECT_EQ(res->body, R"({"error":{"code":"not_found","message":"no customer 'C9'"}})"
+                       "\n");
+  EXPECT_EQ(head().seq, before.seq);
+}
+
+TEST_F(ServerTest, AgingIsByteForByteWhatTheCommandLinePrints) {
+  const SignedIn vera = sign_in("vera");
+  auto res = client_->Get("/api/v1/aging?as_of=2026-03-31", vera.headers(false));
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200);
+  const std::string cli = command_output("SQUEAKY_NOW=" + std::string(kNow) + " " + SQUEAKY_BINARY + " --db " + db_ +
+                                         " aging --as-of 2026-03-31 --json");
+  EXPECT_EQ(res->body, cli);
+  EXPECT_EQ(Json::parse(res->body)["currencies"]["USD"]["total"], "2300.00");
+  EXPECT_EQ(Json::parse(res->body)["currencies"]["EUR"]["61-90"], "1200.00");
+  res = client_->Get("/api/v1/aging?as_of=2026-02-30", vera.headers(false));
+  EXPECT_EQ(res->status, 422);
+  EXPECT_EQ(Json::parse(res->body)["error"]["field"], "as_of");
+}
+
+TEST_F(ServerTest, CustomersFilterAndPage) {
+  const SignedIn vera = sign_in("vera");
+  auto res = client_->Get("/api/v1/customers?as_of=2026-03-31&overdue=true&limit=1", vera.headers(false));
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  Json j = Json::parse(res->body);
+  EXPECT_EQ(j["total"], 3);  // C1, C2, C3; C4 owes nothing
+  ASSERT_EQ(j["customers"].size(), 1u);
+  EXPECT_EQ(j["customers"][0]["id"], "C1");
+  EXPECT_EQ(j["customers"][0]["open"], "2300.00");
+  EXPECT_EQ(j["customers"][0]["overdue"], "2000.00");
+  res = client_->Get("/api/v1/customers?as_of=2026-03-31&q=sakura", vera.headers(false));
+  j = Json::parse(res->body);
+  ASSERT_EQ(j["total"], 1);
+  EXPECT_EQ(j["customers"][0]["open"], "170000");
+  res = client_->Get("/api/v1/customers?kind=consumer", vera.headers(false));
+  j = Json::parse(res->body);
+  ASSERT_EQ(j["total"], 1);
+  EXPECT_EQ(j["customers"][0]["id"], "C4");
+  res = client_->Get("/api/v1/customers/C1?as_of=2026-03-31", vera.headers(false));
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(Json::parse(res->body)["open_invoices"][0]["days_past_due"], 31);
+  res = client_->Get("/api/v1/customers/C9", vera.headers(false));
+  EXPECT_EQ(res->status, 404);
+  res = client_->Get("/api/v1/invoices?customer=C1&as_of=2026-03-31", vera.headers(false));
+  j = Json::parse(res->body);
+  EXPECT_EQ(j["total"], 3);
+  EXPECT_EQ(j["invoices"][1]["id"], "INV-102");
+  EXPECT_EQ(j["invoices"][1]["open"], "2000.00");
+}
+
+TEST_F(ServerTest, AnImportWithBadRowsIs422ListingThemAndChangesNothing) {
+  const SignedIn olga = sign_in("olga");
+  const JournalHead before = head();
+  const std::string csv =
+      "id,customer_id,issue_date,due_date,amount,currency,reference,description\n"
+      "INV-301,C1,2026-03-01,2026-03-31,100.00,USD,,Good row\n"
+      "INV-302,C1,2026-03-01,2026-02-30,100.00,USD,,Bad date\n"
+      "INV-303,C9,2026-03-01,2026-03-31,100.00,USD,,Unknown customer\n";
+  auto res = client_->Post("/api/v1/imports/invoices", olga.headers(), csv, "text/csv");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 422);
+  const Json e = Json::parse(res->body)["error"];
+  EXPECT_EQ(e["code"], "invalid");
+  EXPECT_EQ(e["message"], "2 problems in invoices.csv; nothing was imported");
+  EXPECT_EQ(e["errors"], Json::array({"invoices.csv:3: column 'due_date': '2026-02-30' is not a date",
+                                      "invoices.csv:4: column 'customer_id': 'C9' is not a known customer (import "
+                                      "it with the customers first)"}));
+  EXPECT_EQ(head().seq, before.seq);
+  EXPECT_EQ(head().hash, before.hash);
+
+  // A good file goes in, journaled by the row and the user.
+  res = client_->Post("/api/v1/imports/invoices", olga.headers(),
+                      "id,customer_id,issue_date,due_date,amount,currency,reference,description\n"
+                      "INV-301,C1,2026-03-01,2026-03-31,100.00,USD,,Good row\n",
+                      "text/csv");
+  EXPECT_EQ(res->status, 201) << res->body;
+  const auto entries = journal_since(before.seq);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].kind, "invoice.created");
+  EXPECT_EQ(entries[0].actor, "import invoices.csv:2 by user olga");
+  // A collector may not import.
+  const SignedIn carl = sign_in("carl");
+  res = client_->Post("/api/v1/imports/invoices", carl.headers(), csv, "text/csv");
+  EXPECT_EQ(res->status, 403);
+}
+
+TEST_F(ServerTest, ApiTokensNeedNoCsrfAndStopWorkingWhenRevoked) {
+  const std::string sync = token("phone-app", "collector", "carl");
+  ASSERT_TRUE(sync.starts_with("sqk_"));
+  auto me = client_->Get("/api/v1/me", bearer(sync));
+  ASSERT_TRUE(me);
+  EXPECT_EQ(me->body, R"({"user":"carl","role":"collector","actor":"token phone-app","via":"token",)"
+                      R"("today":"2026-04-01","business":{"name":"","locale":"en-US"}})"
+                      "\n");
+  const int64_t before = head().seq;
+  auto res =
+      client_->Post("/api/v1/calls", bearer(sync), R"({"customer":"C2","outcome":"left-message"})", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 201) << res->body;
+  const auto entries = journal_since(before);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].kind, "call.logged");
+  EXPECT_EQ(entries[0].actor, "token phone-app");
+
+  // The token's role, not more: a collector token cannot run the day.
+  res = client_->Post("/api/v1/runs", bearer(sync), R"({"dry_run":true})", "application/json");
+  EXPECT_EQ(res->status, 403);
+
+  const SignedIn olga = sign_in("olga");
+  res = client_->Delete("/api/v1/tokens/phone-app", olga.headers());
+  EXPECT_EQ(res->status, 200) << res->body;
+  me = client_->Get("/api/v1/me", bearer(sync));
+  EXPECT_EQ(me->status, 401);
+  EXPECT_EQ(me->body,
+            R"j({"error":{"code":"unauthorized","message":"the API token is not valid (unknown or revoked)"}})j"
+            "\n");
+  auto tokens = client_->Get("/api/v1/tokens", olga.headers(false));
+  EXPECT_EQ(Json::parse(tokens->body)[0]["revoked"], true);
+  EXPECT_EQ(tokens->body.find("sqk_"), std::string::npos);
+}
+
+TEST_F(ServerTest, CollectorsRecordDisputesHoldsFlagsAndOutboxDecisions) {
+  const SignedIn olga = sign_in("olga");
+  // The owner runs the day: the journal says who asked.
+  int64_t before = head().seq;
+  auto res =
+      client_->Post("/api/v1/runs", olga.headers(), R"({"as_of":"2026-04-01","dry_run":true})", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(head().seq, before);
+  res = client_->Post("/api/v1/runs", olga.headers(), R"({"as_of":"2026-04-01"})", "application/json");
+  ASSERT_EQ(res->status, 201) << res->body;
+  auto entries = journal_since(before);
+  ASSERT_FALSE(entries.empty());
+  EXPECT_EQ(entries.back().kind, "run.completed");
+  for (const JournalEntry& e : entries) EXPECT_EQ(e.actor, "run 2026-04-01 by user olga") << e.kind;
+  res = client_->Post("/api/v1/runs", olga.headers(), R"({"as_of":"2026-03-31"})", "application/json");
+  EXPECT_EQ(res->status, 409);
+  EXPECT_EQ(Json::parse(res->body)["error"]["code"], "conflict");
+
+  const SignedIn carl = sign_in("carl");
+  before = head().seq;
+  res = client_->Post("/api/v1/disputes", carl.headers(), R"({"invoice":"INV-102","reason":"gutters leak"})",
+                      "application/json");
+  EXPECT_EQ(res->status, 201) << res->body;
+  res = client_->Post("/api/v1/disputes", carl.headers(), R"({"invoice":"INV-102","reason":"again"})",
+                      "application/json");
+  EXPECT_EQ(res->status, 409) << res->body;
+  res = client_->Post("/api/v1/disputes/INV-102/resolve", carl.headers(), R"({"note":"repaired"})", "application/json");
+  EXPECT_EQ(res->status, 200) << res->body;
+  res = client_->Post("/api/v1/holds", carl.headers(), R"({"customer":"C2","until":"2026-04-15","reason":"audit"})",
+                      "application/json");
+  EXPECT_EQ(res->status, 201) << res->body;
+  res = client_->Post("/api/v1/customers/C3/flags/bankruptcy", carl.headers(), R"({"note":"chapter 7"})",
+                      "application/json");
+  EXPECT_EQ(res->status, 200) << res->body;
+  res = client_->Delete("/api/v1/customers/C3/flags/bankruptcy", carl.headers());
+  EXPECT_EQ(res->status, 200) << res->body;
+  res = client_->Post("/api/v1/customers/C3/flags/broke", carl.headers(), "", "application/json");
+  EXPECT_EQ(res->status, 422);
+  EXPECT_EQ(Json::parse(res->body)["error"]["field"], "flag");
+  entries = journal_since(before);
+  std::vector<std::string> kinds;
+  for (const JournalEntry& e : entries) {
+    kinds.push_back(e.kind);
+    EXPECT_EQ(e.actor, "user carl") << e.kind;
+  }
+  EXPECT_EQ(kinds,
+            (std::vector<std::string>{"dispute.opened", "dispute.resolved", "hold.added", "flag.set", "flag.cleared"}));
+
+  // Outbox decisions on what a later run queued: C1's reminder email.
+  res = client_->Post("/api/v1/runs", olga.headers(), R"({"as_of":"2026-04-08"})", "application/json");
+  ASSERT_EQ(res->status, 201) << res->body;
+  auto outbox = client_->Get("/api/v1/outbox?status=queued", carl.headers(false));
+  ASSERT_TRUE(outbox);
+  const Json items = Json::parse(outbox->body)["items"];
+  ASSERT_FALSE(items.empty()) << outbox->body;
+  const std::string id = std::to_string(items[0]["id"].get<int64_t>());
+  res = client_->Post("/api/v1/outbox/" + id + "/confirm", carl.headers(), "", "application/json");
+  EXPECT_EQ(res->status, 409) << res->body;  // only an item whose fate is unknown is confirmed
+  res = client_->Post("/api/v1/outbox/" + id + "/cancel", carl.headers(), "", "application/json");
+  EXPECT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(journal_since(head().seq - 1)[0].kind, "outbox.cancelled");
+  EXPECT_EQ(journal_since(head().seq - 1)[0].actor, "user carl");
+  res = client_->Post("/api/v1/outbox/999999/cancel", carl.headers(), "", "application/json");
+  EXPECT_EQ(res->status, 404) << res->body;
+}
+
+// The least role of every route, written out: a change to the table must change this test.
+TEST_F(ServerTest, EveryRouteChecksItsRole) {
+  const std::map<std::string, std::string> expected = {
+      {"GET /healthz", "public"},
+      {"GET /metrics", "public"},
+      {"GET /api/v1/openapi.json", "public"},
+      {"POST /api/v1/session", "public"},
+      {"DELETE /api/v1/session", "viewer"},
+      {"GET /api/v1/me", "viewer"},
+      {"GET /api/v1/customers", "viewer"},
+      {"GET /api/v1/customers/{id}", "viewer"},
+      {"GET /api/v1/customers/{id}/journal", "viewer"},
+      {"GET /api/v1/invoices", "viewer"},
+      {"GET /api/v1/aging", "viewer"},
+      {"GET /api/v1/worklist", "viewer"},
+      {"GET /api/v1/outbox", "viewer"},
+      {"GET /api/v1/outbox/{id}/content", "viewer"},
+      {"GET /api/v1/dashboard", "viewer"},
+      {"GET /api/v1/plans", "viewer"},
+      {"GET /api/v1/forecast", "viewer"},
+      {"GET /api/v1/verify", "viewer"},
+      {"POST /api/v1/calls", "collector"},
+      {"POST /api/v1/promises", "collector"},
+      {"POST /api/v1/payment-plans", "collector"},
+      {"POST /api/v1/disputes", "collector"},
+      {"POST /api/v1/disputes/{invoice}/resolve", "collector"},
+      {"POST /api/v1/holds", "collector"},
+      {"POST /api/v1/customers/{id}/flags/{flag}", "collector"},
+      {"DELETE /api/v1/customers/{id}/flags/{flag}", "collector"},
+      {"POST /api/v1/outbox/{id}/retry", "collector"},
+      {"POST /api/v1/outbox/{id}/cancel", "collector"},
+      {"POST /api/v1/outbox/{id}/confirm", "collector"},
+      {"POST /api/v1/outbox/{id}/hold", "collector"},
+      {"POST /api/v1/outbox/{id}/approve", "collector"},
+      {"POST /api/v1/runs", "owner"},
+      {"POST /api/v1/imports/{kind}", "owner"},
+      {"GET /api/v1/users", "owner"},
+      {"POST /api/v1/users", "owner"},
+      {"POST /api/v1/users/{name}/password", "viewer"},
+      {"POST /api/v1/users/{name}/disable", "owner"},
+      {"GET /api/v1/tokens", "owner"},
+      {"POST /api/v1/tokens", "owner"},
+      {"DELETE /api/v1/tokens/{name}", "owner"},
+  };
+  std::map<std::string, std::string> actual;
+  for (const RouteInfo& r : api_routes()) actual[r.method + " " + r.path] = r.access;
+  EXPECT_EQ(actual, expected);
+
+  // And the server keeps to it: no caller is 401, a role below the least is 403, and nothing
+  // changes on the way.
+  const std::map<std::string, std::string> tokens = {{"viewer", token("v", "viewer", "vera")},
+                                                     {"collector", token("c", "collector", "carl")}};
+  const JournalHead before = head();
+  const std::vector<std::string> order = {"viewer", "collector", "owner"};
+  for (const RouteInfo& r : api_routes()) {
+    if (r.access == "public") continue;
+    std::string path = std::regex_replace(r.path, std::regex("\\{[a-z]+\\}"), "x");
+    const auto call = [&](const httplib::Headers& h) {
+      return r.method == "GET"    ? client_->Get(path, h)
+             : r.method == "POST" ? client_->Post(path, h, "{}", "application/json")
+                                  : client_->Delete(path, h);
+    };
+    auto res = call({});
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 401) << r.method << " " << r.path;
+    for (const std::string& role : order) {
+      if (role == r.access) break;
+      res = call(bearer(tokens.at(role)));
+      EXPECT_EQ(res->status, 403) << r.method << " " << r.path << " as " << role;
+      EXPECT_NE(res->body.find("\"code\":\"forbidden\""), std::string::npos) << res->body;
+    }
+  }
+  EXPECT_EQ(head().seq, before.seq);
+}
+
+TEST_F(ServerTest, TheOpenApiDocumentListsExactlyTheRoutes) {
+  auto res = client_->Get("/api/v1/openapi.json");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200);
+  const Json doc = Json::parse(res->body);
+  EXPECT_EQ(doc["openapi"], "3.0.3");
+  std::map<std::string, std::string> documented;
+  for (const auto& [path, operations] : doc["paths"].items()) {
+    for (const auto& [method, operation] : operations.items()) {
+      std::string upper = method;
+      for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      documented[upper + " " + path] = operation["x-squeaky-role"];
+    }
+  }
+  std::map<std::string, std::string> served;
+  for (const RouteInfo& r : api_routes()) served[r.method + " " + r.path] = r.access;
+  EXPECT_EQ(documented, served);
+}
+
+TEST_F(ServerTest, MetricsCountRequestsByRouteAndStatus) {
+  (void)client_->Get("/healthz");
+  (void)client_->Get("/api/v1/me");
+  auto nowhere = client_->Get("/api/v1/nowhere");
+  ASSERT_TRUE(nowhere);
+  EXPECT_EQ(nowhere->body, R"({"error":{"code":"not_found","message":"no route /api/v1/nowhere"}})"
+                           "\n");
+  // Outside the API a path is a page of the web app, which routes in the browser.
+  auto page = client_->Get("/worklist");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_EQ(page->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_NE(page->body.find("<div id=\"app\"></div>"), std::string::npos);
+  auto wrong_method = client_->Put("/api/v1/session", "{}", "application/json");
+  ASSERT_TRUE(wrong_method);
+  EXPECT_EQ(wrong_method->status, 405);
+  EXPECT_EQ(wrong_method->get_header_value("Allow"), "POST, DELETE");
+  auto res = client_->Get("/metrics");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  const std::string& m = res->body;
+  for (const char* line : {
+           "squeaky_http_requests_total{method=\"GET\",route=\"/api/v1/me\",status=\"401\"} 1\n",
+           "squeaky_http_requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"} 1\n",
+           "squeaky_http_requests_total{method=\"GET\",route=\"web\",status=\"200\"} 1\n",
+           "# TYPE squeaky_http_request_duration_seconds histogram\n",
+           "squeaky_outbox_items{status=\"queued\"} 0\n",
+       }) {
+    EXPECT_NE(m.find(line), std::string::npos) << line << " not in\n" << m;
+  }
+  // The readiness probe of start() asked /healthz too.
+  EXPECT_TRUE(std::regex_search(m, std::regex("route=\"/healthz\",status=\"200\"\\} [2-9]\n"))) << m;
+  EXPECT_TRUE(std::regex_search(m, std::regex("squeaky_http_request_duration_seconds_count [3-9]\n"))) << m;
+}
+
+TEST_F(ServerTest, OwnersManageUsersAndUsersTheirOwnPassword) {
+  const SignedIn olga = sign_in("olga");
+  auto res = client_->Post("/api/v1/users", olga.headers(), R"({"name":"nina","role":"viewer","password":"short"})",
+                           "application/json");
+  EXPECT_EQ(res->status, 422);
+  EXPECT_EQ(
+      res->body,
+      R"({"error":{"code":"invalid","message":"the password is too short: at least 10 characters","field":"password"}})"
+      "\n");
+  res = client_->Post("/api/v1/users", olga.headers(), R"({"name":"nina","role":"viewer","password":"nina-password"})",
+                      "application/json");
+  EXPECT_EQ(res->status, 201) << res->body;
+  EXPECT_EQ(journal_since(head().seq - 1)[0].actor, "user olga");
+  const SignedIn nina = sign_in("nina");
+  res = client_->Post("/api/v1/users/carl/password", nina.headers(), R"({"password":"new-password-1"})",
+                      "application/json");
+  EXPECT_EQ(res->status, 403);
+  res = client_->Post("/api/v1/users/nina/password", nina.headers(), R"({"password":"new-password-1"})",
+                      "application/json");
+  EXPECT_EQ(res->status, 200) << res->body;
+  // Her session ended with the change.
+  EXPECT_EQ(client_->Get("/api/v1/me", nina.headers(false))->status, 401);
+  res = client_->Get("/api/v1/users", olga.headers(false));
+  EXPECT_EQ(res->body.find("argon2"), std::string::npos);
+  EXPECT_EQ(Json::parse(res->body).size(), 5u);
+}
+
+// The binary, stopped by SIGTERM: it stops accepting, finishes, closes the store and exits 0.
+TEST_F(ServerTest, TheServeCommandStopsCleanlyOnSigterm) {
+  stop();
+  int err[2];
+  ASSERT_EQ(::pipe2(err, O_CLOEXEC), 0);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
+  const std::string now = std::string("SQUEAKY_NOW=") + kNow;
+  std::vector<std::string> args = {SQUEAKY_BINARY, "--db", db_, "serve", "--listen", "127.0.0.1:0"};
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  ASSERT_EQ(::posix_spawn(&pid, SQUEAKY_BINARY, &actions, nullptr, argv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(err[1]);
+  // Reads standard error up to the line that names the port.
+  std::string out;
+  char buffer[512];
+  std::smatch port;
+  const std::regex serving("serving .* on http://127\\.0\\.0\\.1:([0-9]+)/");
+  while (!std::regex_search(out, port, serving)) {
+    const ssize_t n = ::read(err[0], buffer, sizeof buffer);
+    if (n <= 0) break;
+    out.append(buffer, static_cast<size_t>(n));
+  }
+  ASSERT_TRUE(std::regex_search(out, port, serving)) << out;
+  httplib::Client client("127.0.0.1", std::stoi(port[1]));
+  auto res = client.Get("/healthz");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  ASSERT_EQ(::kill(pid, SIGTERM), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  while (true) {
+    const ssize_t n = ::read(err[0], buffer, sizeof buffer);
+    if (n <= 0) break;
+    out.append(buffer, static_cast<size_t>(n));
+  }
+  ::close(err[0]);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << out;
+  EXPECT_TRUE(std::regex_search(out, std::regex("method=GET path=/healthz status=200 duration_us=[0-9]+ user=-\n")))
+      << out;
+  EXPECT_TRUE(out.ends_with("squeaky: stopped\n")) << out;
+  EXPECT_FALSE(client.Get("/healthz"));  // nothing listens any more
+}
+
+}  // namespace
+}  // namespace squeaky
