@@ -47,6 +47,11 @@ class HttpServer final : public Server {
   Status bind(const std::string& host, int port) {
     http_.set_payload_max_length(size_t{256} << 20);  // a large CSV import
     http_.set_read_timeout(30, 0);
+    // Without it a response written in two pieces waits for the client's delayed ACK (~40 ms).
+    http_.set_tcp_nodelay(true);
+    // cpp-httplib closes a kept-alive connection after 5 requests by default; a browser or an
+    // integration then pays a new connection every few requests.
+    http_.set_keep_alive_max_count(1000);
     http_.set_write_timeout(30, 0);
     const auto handler = [this](const httplib::Request& req, httplib::Response& res) { serve(req, res); };
     http_.Get(".*", handler);
