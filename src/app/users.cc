@@ -22,7 +22,7 @@ std::string random_token() {
   randombytes_buf(bytes.data(), bytes.size());
   std::array<char, 65> hex{};
   sodium_bin2hex(hex.data(), hex.size(), bytes.data(), bytes.size());
-  return std::string(hex.data(), 64);
+  return {hex.data(), 64};
 }
 
 Result<std::string> hash_password(std::string_view password, PasswordCost cost) {

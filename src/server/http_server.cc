@@ -88,7 +88,7 @@ class HttpServer final : public Server {
     for (const auto& [name, value] : out.headers) res.set_header(name, value);
     res.set_header("Cache-Control", "no-store");
     res.set_header("X-Content-Type-Options", "nosniff");
-    if (out.status != 204) res.set_content(std::move(out.body), out.content_type);
+    if (out.status != 204) res.set_content(out.body, out.content_type);
     const auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
     api_->metrics().observe(r.method, out.route, out.status, took);
     if (log_ != nullptr) {
@@ -106,7 +106,7 @@ class HttpServer final : public Server {
 
 }  // namespace
 
-Result<std::unique_ptr<Server>> Server::open(ServerOptions options, const Clock& clock) {
+Result<std::unique_ptr<Server>> Server::open(const ServerOptions& options, const Clock& clock) {
   auto store = open_database(options.db, clock, OpenMode::kMustExist);
   if (!store) return store.status();
   auto api = std::make_unique<Api>(std::move(*store), options, clock);
