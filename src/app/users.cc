@@ -22,7 +22,7 @@ std::string random_token() {
   randombytes_buf(bytes.data(), bytes.size());
   std::array<char, 65> hex{};
   sodium_bin2hex(hex.data(), hex.size(), bytes.data(), bytes.size());
-  return std::string(hex.data(), 64);
+  return {hex.data(), 64};
 }
 
 Result<std::string> hash_password(std::string_view password, PasswordCost cost) {
@@ -42,6 +42,17 @@ Result<std::string> hash_password(std::string_view password, PasswordCost cost) 
 bool password_matches(const std::string& hash, std::string_view password) {
   require_sodium();
   return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+}
+
+// Checks `password` against a hash no password matches, at the cost real users' hashes have, so
+// that an unknown name takes as long to refuse as a wrong password and names cannot be guessed
+// from the time a login takes.
+void spend_a_password_check(std::string_view password) {
+  static const std::string nobody_hash = [] {
+    auto hash = hash_password("no user has this password", PasswordCost::kInteractive);
+    return hash ? *hash : std::string();
+  }();
+  if (!nobody_hash.empty()) (void)password_matches(nobody_hash, password);
 }
 
 std::string user_key(std::string_view name) { return "user " + std::string(name); }
@@ -113,7 +124,9 @@ Result<LoginResult> log_in(Store& store, const std::string& name, std::string_vi
 
   auto user = store.user(name);
   if (!user) return user.status();
-  if (!*user || !password_matches((*user)->password_hash, password)) {
+  const bool known = user->has_value();
+  if (!known) spend_a_password_check(password);
+  if (!known || !password_matches((*user)->password_hash, password)) {
     // A name no user could have counts against the address only, so that junk names do not
     // pile up in the table.
     const bool plausible = check_user_name(name).is_ok();

@@ -116,6 +116,18 @@ TEST_F(UsersTest, LocksTheAccountAfterFiveFailuresEvenForTheRightPassword) {
   EXPECT_TRUE(store_->login_failures("user alice", now_).value().empty());
 }
 
+TEST_F(UsersTest, UnknownNamesAreRefusedLikeWrongPasswordsAndJunkNamesCountOnlyAgainstTheAddress) {
+  auto r = log_in(*store_, "ghost", "any password", "10.0.0.1", now_);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->outcome, LoginOutcome::kBadCredentials);
+  EXPECT_EQ(store_->login_failures("user ghost", now_).value().size(), 1u);
+  r = log_in(*store_, std::string(200, 'x') + " y", "any password", "10.0.0.1", now_);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->outcome, LoginOutcome::kBadCredentials);
+  EXPECT_EQ(store_->login_failures("address 10.0.0.1", now_).value().size(), 2u);
+  EXPECT_TRUE(store_->login_failures("user " + std::string(200, 'x') + " y", now_).value().empty());
+}
+
 TEST_F(UsersTest, DisabledUsersCannotLogInAndLoseTheirSessionsAndTokens) {
   auto login = log_in(*store_, "alice", "correct horse", "127.0.0.1", now_);
   auto token = create_api_token(*store_, "alice-phone", Role::kViewer, "alice", now_, "cli");

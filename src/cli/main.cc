@@ -3,12 +3,12 @@
 // problems (listed); 2 the command line is wrong; 3 a named thing does not exist; 4 the database
 // or a file could not be used.
 #include <pthread.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -210,31 +210,30 @@ int cmd_serve(const Options& o, const Clock& clock) {
   if (!plans) return fail(plans.status());
   options.plans = std::move(*plans);
 
-  // The signals are taken by one thread with sigwait; every other thread (the server's workers
+  // The signals are taken by one thread with sigtimedwait; every other thread (the server's workers
   // included) inherits the blocked mask.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGTERM);
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  auto server = Server::open(std::move(options), clock);
+  auto server = Server::open(options, clock);
   if (!server) return fail(server.status());
   std::cerr << "squeaky: serving " << o.db << " on http://" << o.listen.substr(0, colon) << ":" << (*server)->port()
             << "/ (stop with Ctrl-C or SIGTERM)" << std::endl;
+  // The waiter takes the signal and asks the server to stop, again and again until it has: a
+  // signal that comes before the server is listening must not be lost.
   std::atomic<bool> finished = false;
   std::thread waiter([&stop_signals, &server, &finished] {
-    int signal = 0;
-    sigwait(&stop_signals, &signal);
-    // A signal that comes before the server is listening must not be lost: ask until it stops.
+    const timespec tick{0, 50'000'000};
+    bool stopping = false;
     while (!finished) {
-      (*server)->stop();
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      if (sigtimedwait(&stop_signals, nullptr, &tick) > 0) stopping = true;
+      if (stopping) (*server)->stop();
     }
   });
   const Status served = (*server)->run();
   finished = true;
-  // Wakes the waiter when the server ended on its own.
-  pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
   server->reset();
   if (!served.is_ok()) return fail(served);

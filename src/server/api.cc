@@ -158,8 +158,8 @@ std::string query_value(const ApiRequest& r, const std::string& key) {
 
 class Api::Impl {
  public:
-  Impl(std::unique_ptr<Store> store, const ServerOptions& options, const Clock& clock, Metrics& metrics)
-      : store_(std::move(store)), options_(options), clock_(clock), metrics_(metrics) {}
+  Impl(std::unique_ptr<Store> store, ServerOptions options, const Clock& clock, Metrics& metrics)
+      : store_(std::move(store)), options_(std::move(options)), clock_(clock), metrics_(metrics) {}
 
   ApiResponse handle(const ApiRequest& request);
   Timestamp tick(Timestamp now);
@@ -246,7 +246,7 @@ class Api::Impl {
 
 const std::vector<Api::Impl::Route>& Api::Impl::routes() {
   using I = Api::Impl;
-  static const std::vector<Route> kRoutes = {
+  static const std::vector<Route> table = {
       {"GET", "/healthz", Access::kPublic, &I::healthz},
       {"GET", "/metrics", Access::kPublic, &I::metrics},
       {"GET", "/api/v1/openapi.json", Access::kPublic, &I::openapi},
@@ -289,7 +289,7 @@ const std::vector<Api::Impl::Route>& Api::Impl::routes() {
       {"POST", "/api/v1/tokens", Access::kOwner, &I::create_token},
       {"DELETE", "/api/v1/tokens/{name}", Access::kOwner, &I::revoke_token},
   };
-  return kRoutes;
+  return table;
 }
 
 namespace {
@@ -822,7 +822,7 @@ ApiResponse Api::Impl::payment_plan(Call& c) {
   if (body.failure()) return *body.failure();
   const Json& list = body.json().contains("instalments") ? body.json()["instalments"] : Json();
   if (!list.is_array() || list.empty()) {
-    return error_response(422, "invalid", "'instalments' must be a list of {\"date\",\"amount\"}", "instalments");
+    return error_response(422, "invalid", R"('instalments' must be a list of {"date","amount"})", "instalments");
   }
   std::vector<Instalment> instalments;
   for (size_t i = 0; i < list.size(); ++i) {
@@ -830,7 +830,7 @@ ApiResponse Api::Impl::payment_plan(Call& c) {
     const Json& item = list[i];
     if (!item.is_object() || !item.contains("date") || !item["date"].is_string() || !item.contains("amount") ||
         !item["amount"].is_string()) {
-      return error_response(422, "invalid", at + " must be {\"date\":\"YYYY-MM-DD\",\"amount\":\"...\"}", at);
+      return error_response(422, "invalid", at + R"( must be {"date":"YYYY-MM-DD","amount":"..."})", at);
     }
     const std::string date_field = at + ".date";
     const std::string amount_field = at + ".amount";

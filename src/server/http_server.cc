@@ -119,7 +119,7 @@ class HttpServer final : public Server {
     for (const auto& [name, value] : out.headers) res.set_header(name, value);
     res.set_header("Cache-Control", "no-store");
     res.set_header("X-Content-Type-Options", "nosniff");
-    if (out.status != 204) res.set_content(std::move(out.body), out.content_type);
+    if (out.status != 204) res.set_content(out.body, out.content_type);
     log(r.method, r.path, out.route, out.status, start, out.user);
   }
 
@@ -187,7 +187,7 @@ class HttpServer final : public Server {
 
 }  // namespace
 
-Result<std::unique_ptr<Server>> Server::open(ServerOptions options, const Clock& clock) {
+Result<std::unique_ptr<Server>> Server::open(const ServerOptions& options, const Clock& clock) {
   auto store = open_database(options.db, clock, OpenMode::kMustExist);
   if (!store) return store.status();
   auto api = std::make_unique<Api>(std::move(*store), options, clock);

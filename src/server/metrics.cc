@@ -37,8 +37,15 @@ std::string Metrics::render(const std::string& extra) const {
       "# TYPE squeaky_http_requests_total counter\n";
   for (const auto& [key, n] : requests_) {
     const auto& [method, route, status] = key;
-    out += "squeaky_http_requests_total{method=\"" + method + "\",route=\"" + route + "\",status=\"" +
-           std::to_string(status) + "\"} " + std::to_string(n) + "\n";
+    out.append("squeaky_http_requests_total{method=\"")
+        .append(method)
+        .append("\",route=\"")
+        .append(route)
+        .append("\",status=\"")
+        .append(std::to_string(status))
+        .append("\"} ")
+        .append(std::to_string(n))
+        .append("\n");
   }
   out +=
       "# HELP squeaky_http_request_duration_seconds Time to answer a request.\n"

@@ -55,7 +55,7 @@ std::string_view openapi_json();
 class Server {
  public:
   // Opens the store and binds the address. `clock` must outlive the server.
-  static Result<std::unique_ptr<Server>> open(ServerOptions options, const Clock& clock);
+  static Result<std::unique_ptr<Server>> open(const ServerOptions& options, const Clock& clock);
   virtual ~Server() = default;
 
   // The port it is bound to.
