@@ -110,12 +110,13 @@ Result<LoginResult> log_in(Store& store, const std::string& name, std::string_vi
   LoginResult result;
   // A failure counts for `window`: at now - window it no longer does.
   const Timestamp since(now.seconds() - limits.window + std::chrono::seconds(1));
-  for (const std::string& key : {user_key(name), address_key(client_address)}) {
+  for (const auto& [key, most] : {std::pair{user_key(name), limits.max_failures},
+                                  std::pair{address_key(client_address), limits.max_failures_per_address}}) {
     auto failures = store.login_failures(key, since);
     if (!failures) return failures.status();
-    if (static_cast<int>(failures->size()) < limits.max_failures) continue;
+    if (static_cast<int>(failures->size()) < most) continue;
     // Locked until the failure that made the count leaves the window.
-    const Timestamp oldest_counted = (*failures)[failures->size() - static_cast<size_t>(limits.max_failures)];
+    const Timestamp oldest_counted = (*failures)[failures->size() - static_cast<size_t>(most)];
     const auto wait = oldest_counted.seconds() + limits.window - now.seconds();
     result.outcome = LoginOutcome::kLocked;
     result.retry_after = std::max(result.retry_after, std::max(wait, std::chrono::seconds(1)));

@@ -116,6 +116,22 @@ TEST_F(UsersTest, LocksTheAccountAfterFiveFailuresEvenForTheRightPassword) {
   EXPECT_TRUE(store_->login_failures("user alice", now_).value().empty());
 }
 
+TEST_F(UsersTest, OneMistypingColleagueDoesNotLockTheOfficeButTwentyFailuresFromAnAddressDo) {
+  ASSERT_TRUE(
+      add_user(*store_, "bob", Role::kCollector, "battery staple", now_, PasswordCost::kMinimum, "cli").is_ok());
+  for (int i = 0; i < 5; ++i) (void)log_in(*store_, "alice", "wrong password", "192.0.2.7", now_);
+  EXPECT_EQ(log_in(*store_, "alice", "correct horse", "192.0.2.7", now_)->outcome, LoginOutcome::kLocked);
+  // Bob, behind the same address, still gets in.
+  EXPECT_EQ(log_in(*store_, "bob", "battery staple", "192.0.2.7", now_)->outcome, LoginOutcome::kOk);
+  // Guessing across many names from one address locks the address at 20.
+  for (int i = 5; i < 20; ++i) (void)log_in(*store_, "user" + std::to_string(i), "guess", "192.0.2.7", now_);
+  auto locked = log_in(*store_, "bob", "battery staple", "192.0.2.7", now_);
+  ASSERT_TRUE(locked);
+  EXPECT_EQ(locked->outcome, LoginOutcome::kLocked);
+  EXPECT_EQ(locked->retry_after, std::chrono::minutes(15));
+  EXPECT_EQ(log_in(*store_, "bob", "battery staple", "198.51.100.1", now_)->outcome, LoginOutcome::kOk);
+}
+
 TEST_F(UsersTest, UnknownNamesAreRefusedLikeWrongPasswordsAndJunkNamesCountOnlyAgainstTheAddress) {
   auto r = log_in(*store_, "ghost", "any password", "10.0.0.1", now_);
   ASSERT_TRUE(r);

@@ -47,8 +47,11 @@ struct Principal {
 };
 
 struct LoginLimits {
-  int max_failures = 5;                  // this many failures within `window` lock
-  std::chrono::seconds window{15 * 60};  // the account or the address for the rest of it
+  int max_failures = 5;  // this many failures of one account within `window` lock it for the rest of it
+  // and this many from one address lock the address: more, since an office's people share one
+  // address, and one of them mistyping must not lock the others out.
+  int max_failures_per_address = 20;
+  std::chrono::seconds window{15 * 60};
   std::chrono::seconds session_lifetime{12 * 3600};
 };
 
