@@ -479,6 +479,32 @@ Status decide(Store& store, int64_t id, std::initializer_list<std::string_view> 
 
 }  // namespace
 
+Result<Preview> preview_outbox_item(Store& store, const Dispatcher& d, int64_t id) {
+  auto found = store.outbox_item(id);
+  if (!found) return found.status();
+  if (!*found) return Status::not_found("no outbox item " + std::to_string(id));
+  OutboxItem item = std::move(**found);
+  auto p = prepare(store, d, item);
+  if (!p) return p.status();
+  if (item.channel == "letter") {
+    auto letter = render_letter(d, *p, item);
+    if (!letter) return letter.status();
+    return Preview{"application/pdf", std::move(item.content)};
+  }
+  auto context = context_for(d, *p);
+  if (!context) return context.status();
+  auto rendered = render_message(d.templates, item.step, *context, d.settings.business.paper);
+  if (!rendered) return rendered.status();
+  std::string text = "To: ";
+  const auto to = usable_contacts(p->rules, p->ledger, p->state, ContactChannel::kEmail);
+  for (size_t i = 0; i < to.size(); ++i) text += (i == 0 ? "" : ", ") + to[i].value;
+  if (to.empty()) text += "(no address that may be used)";
+  text += "\nSubject: " + rendered->subject + "\n";
+  if (rendered->letter) text += "Attached: the letter, as a PDF\n";
+  text += "\n" + rendered->text;
+  return Preview{"text/plain; charset=utf-8", std::move(text)};
+}
+
 Status retry_outbox_item(Store& store, int64_t id, std::string_view actor) {
   return decide(store, id, {"failed", "unknown", "rejected", "blocked"}, "queued", "retried", actor,
                 [](OutboxItem& item) {

@@ -185,7 +185,7 @@ Result<Dashboard> dashboard(Store& store, Date as_of) {
     if (a.on == as_of && a.status != "skipped") ++d.actions_today;
     if (a.status == "open") ++d.calls_open;
   }
-  for (const char* status : {"queued", "failed", "unknown"}) {
+  for (const char* status : {"queued", "held", "failed", "unknown"}) {
     auto items = store.outbox(status, "", /*with_content=*/false);
     if (!items) return items.status();
     d.outbox_waiting += static_cast<int64_t>(items->size());

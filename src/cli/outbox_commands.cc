@@ -8,7 +8,6 @@
 #include "render.h"
 
 namespace squeaky::cli {
-namespace {}  // namespace
 
 void OutboxCommands::add_to(CLI::App& app) {
   const auto common = [this](CLI::App* cmd) {

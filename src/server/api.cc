@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
@@ -196,6 +197,7 @@ class Api::Impl {
   ApiResponse worklist(Call& c);
   ApiResponse outbox(Call& c);
   ApiResponse outbox_content(Call& c);
+  ApiResponse outbox_preview(Call& c);
   ApiResponse dashboard(Call& c);
   ApiResponse plans(Call& c);
   ApiResponse forecast(Call& c);
@@ -232,6 +234,10 @@ class Api::Impl {
   ApiResponse changed(const Status& s, int status = 200);
 
   void note(const std::string& line);
+  Status load_templates_once();
+  // The reports that read the whole ledger, and their answers kept until the journal moves.
+  static bool report_route(const Route& route);
+  ApiResponse remembered(const Route& route, Call& c);
 
   std::unique_ptr<Store> store_;
   const ServerOptions options_;
@@ -239,7 +245,12 @@ class Api::Impl {
   Metrics& metrics_;
   std::mutex mutex_;
   // The scheduler's own: when it last sent, and what it sends with (made on first use).
+  std::map<std::string, ApiResponse> reports_;  // by route, query and minute
+  int64_t reports_seq_ = -1;                    // the journal head they were made at
+  static constexpr size_t kSendBatch = 10;
+  static constexpr std::chrono::minutes kRunRetry{15};
   std::optional<Timestamp> last_send_;
+  std::optional<Timestamp> last_failed_run_;
   std::optional<TemplateSet> templates_;
   std::unique_ptr<MailTransport> transport_;
 };
@@ -261,6 +272,7 @@ const std::vector<Api::Impl::Route>& Api::Impl::routes() {
       {"GET", "/api/v1/worklist", Access::kViewer, &I::worklist},
       {"GET", "/api/v1/outbox", Access::kViewer, &I::outbox},
       {"GET", "/api/v1/outbox/{id}/content", Access::kViewer, &I::outbox_content},
+      {"GET", "/api/v1/outbox/{id}/preview", Access::kViewer, &I::outbox_preview},
       {"GET", "/api/v1/dashboard", Access::kViewer, &I::dashboard},
       {"GET", "/api/v1/plans", Access::kViewer, &I::plans},
       {"GET", "/api/v1/forecast", Access::kViewer, &I::forecast},
@@ -376,7 +388,7 @@ ApiResponse Api::Impl::handle(const ApiRequest& request) {
                                   std::string(squeaky::to_string(call.who->role)));
       }
     }
-    return (this->*(route->handler))(call);
+    return report_route(*route) ? remembered(*route, call) : (this->*(route->handler))(call);
   }();
   out.route = route->path;
   if (call.who) out.user = call.who->actor.substr(call.who->actor.find(' ') + 1);
@@ -734,9 +746,30 @@ ApiResponse Api::Impl::outbox_content(Call& c) {
   ApiResponse r;
   r.content_type = letter ? "application/pdf" : "message/rfc822";
   r.body = std::move((*item)->content);
-  r.headers.emplace_back("Content-Disposition", "inline; filename=\"" + (*item)->customer_id + "-" + c.params["id"] +
-                                                    (letter ? ".pdf" : ".eml") + "\"");
+  // The name from the customer's id (imported data), with anything but letters, digits, '.', '-'
+  // and '_' replaced; a letter opens in the browser, an email is saved.
+  std::string name = (*item)->customer_id + "-" + c.params["id"] + (letter ? ".pdf" : ".eml");
+  for (char& ch : name) {
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '-' && ch != '_') ch = '_';
+  }
+  r.headers.emplace_back("Content-Disposition",
+                         std::string(letter ? "inline" : "attachment") + "; filename=\"" + name + "\"");
   r.headers.emplace_back("X-Content-SHA256", (*item)->sha256);
+  return r;
+}
+
+// What a held or queued item would say if it went out now: rendered, not stored.
+ApiResponse Api::Impl::outbox_preview(Call& c) {
+  auto id = outbox_id(c.params["id"]);
+  if (!id) return error_response(404, "not_found", "no outbox item '" + c.params["id"] + "'");
+  if (Status s = load_templates_once(); !s.is_ok()) return from_status(s);
+  const Dispatcher d{options_.settings, *templates_, options_.plans, c.now, c.who->actor};
+  auto preview = preview_outbox_item(*store_, d, *id);
+  if (!preview) return from_status(preview.status());
+  ApiResponse r;
+  r.content_type = preview->content_type;
+  r.body = std::move(preview->bytes);
+  r.headers.emplace_back("Content-Disposition", "inline");
   return r;
 }
 
@@ -1076,6 +1109,47 @@ std::string log_value(std::string_view text) {
 
 }  // namespace
 
+bool Api::Impl::report_route(const Route& route) {
+  using I = Api::Impl;
+  for (Handler h : {&I::customers, &I::invoices, &I::aging, &I::worklist, &I::dashboard, &I::forecast}) {
+    if (route.handler == h) return true;
+  }
+  return false;
+}
+
+// Every change to what the reports show writes a journal entry (in this process or another one),
+// so an answer made at the same journal head, for the same query, in the same minute (the worklist
+// shows the debtors' local times; "today" is the business's day) is the answer. The minute also
+// bounds how long any answer is kept.
+ApiResponse Api::Impl::remembered(const Route& route, Call& c) {
+  auto head = store_->journal_head();
+  if (!head) return from_status(head.status());
+  if (head->seq != reports_seq_ || reports_.size() >= 64) {
+    reports_.clear();
+    reports_seq_ = head->seq;
+  }
+  std::string key =
+      std::string(route.path) + " " +
+      std::to_string(std::chrono::floor<std::chrono::minutes>(c.now.seconds()).time_since_epoch().count());
+  // Each value with its length, so that no two queries make the same key.
+  for (const auto& [name, value] : c.request.query)
+    key += " " + name + "=" + std::to_string(value.size()) + ":" + value;
+  for (const auto& [name, value] : c.params) key += " {" + name + "}=" + std::to_string(value.size()) + ":" + value;
+  if (auto it = reports_.find(key); it != reports_.end()) return it->second;
+  ApiResponse answer = (this->*(route.handler))(c);
+  if (answer.status == 200) reports_.emplace(std::move(key), answer);
+  return answer;
+}
+
+Status Api::Impl::load_templates_once() {
+  if (templates_) return Status::ok();
+  const std::string& dir = options_.settings.templates;
+  auto loaded = load_templates(dir.empty() ? std::nullopt : std::optional<std::filesystem::path>(dir));
+  if (!loaded) return loaded.status();
+  templates_ = std::move(*loaded);
+  return Status::ok();
+}
+
 void Api::Impl::note(const std::string& line) {
   if (options_.log == nullptr) return;
   std::fprintf(options_.log, "%s\n", line.c_str());
@@ -1089,7 +1163,12 @@ Timestamp Api::Impl::tick(Timestamp now) {
     note("event=schedule_failed error=" + log_value(last.status().message()));
     return Timestamp(now.seconds() + std::chrono::minutes{1});
   }
-  const ScheduledWork work = scheduled_work(options_.settings.server, now, *last, last_send_);
+  ScheduledWork work = scheduled_work(options_.settings.server, now, *last, last_send_);
+  // A run that failed is tried again after a pause, not every minute under the lock.
+  if (work.run && last_failed_run_ && now.seconds() < last_failed_run_->seconds() + kRunRetry) {
+    work.run.reset();
+    work.next = std::min(work.next, Timestamp(last_failed_run_->seconds() + kRunRetry));
+  }
   if (work.run) {
     const auto start = std::chrono::steady_clock::now();
     auto report = run_day(*store_, options_.plans, *work.run, options_.settings.compliance,
@@ -1101,33 +1180,41 @@ Timestamp Api::Impl::tick(Timestamp now) {
            " skipped=" + std::to_string(report->skipped) + " events=" + std::to_string(report->events) +
            " duration_us=" + std::to_string(took.count()));
     } else {
+      last_failed_run_ = now;
       note("event=run_failed day=" + work.run->to_string() + " error=" + log_value(report.status().message()));
     }
   }
   if (work.send) {
     last_send_ = now;
-    if (!templates_) {
-      const Settings& s = options_.settings;
-      auto loaded =
-          load_templates(s.templates.empty() ? std::nullopt : std::optional<std::filesystem::path>(s.templates));
-      auto transport = make_transport(s);
-      if (!loaded || !transport) {
-        note("event=send_failed error=" + log_value((!loaded ? loaded.status() : transport.status()).message()));
-        return work.next;
-      }
-      templates_ = std::move(*loaded);
-      transport_ = std::move(*transport);
+    Status ready = load_templates_once();
+    if (ready.is_ok() && !transport_) {
+      auto transport = make_transport(options_.settings);
+      if (transport) transport_ = std::move(*transport);
+      ready = transport ? Status::ok() : transport.status();
+    }
+    if (!ready.is_ok()) {
+      note("event=send_failed error=" + log_value(ready.message()));
+      return work.next;
     }
     DispatchLock dispatching;
     if (Status s = dispatching.take(options_.db); !s.is_ok()) {
       note("event=send_skipped reason=" + log_value(s.message()));
       return work.next;
     }
+    // A few at a time, so that requests (and a stop) get their turn between them; more are sent
+    // at once after.
     const Dispatcher d{options_.settings, *templates_, options_.plans, now, "server"};
-    auto sent = send_outbox(*store_, d, *transport_, 0);
+    auto sent = send_outbox(*store_, d, *transport_, kSendBatch);
     if (!sent) {
       note("event=send_failed error=" + log_value(sent.status().message()));
-    } else if (sent->sent + sent->failed + sent->rejected + sent->unknown + sent->blocked > 0) {
+      return work.next;
+    }
+    const size_t handled = sent->sent + sent->failed + sent->rejected + sent->unknown + sent->blocked + sent->deferred;
+    if (handled >= kSendBatch) {
+      last_send_.reset();
+      work.next = now;
+    }
+    if (sent->sent + sent->failed + sent->rejected + sent->unknown + sent->blocked > 0) {
       note("event=send sent=" + std::to_string(sent->sent) + " failed=" + std::to_string(sent->failed) +
            " rejected=" + std::to_string(sent->rejected) + " unknown=" + std::to_string(sent->unknown) +
            " blocked=" + std::to_string(sent->blocked) + " deferred=" + std::to_string(sent->deferred));

@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -39,6 +40,8 @@ std::string loggable(std::string_view path) {
   return out;
 }
 
+constexpr uint64_t kSmallBody = 1 << 20;
+
 class HttpServer final : public Server {
  public:
   HttpServer(std::unique_ptr<Api> api, std::FILE* log, const Clock& clock, bool scheduled_work)
@@ -46,6 +49,24 @@ class HttpServer final : public Server {
 
   Status bind(const std::string& host, int port) {
     http_.set_payload_max_length(size_t{256} << 20);  // a large CSV import
+    // Only an import may send that much; everything else is refused before its body is read, so
+    // that nobody can make the server hold large bodies before it knows who is asking.
+    http_.set_pre_routing_handler([](const httplib::Request& req, httplib::Response& res) {
+      const std::string length = req.get_header_value("Content-Length");
+      uint64_t bytes = 0;
+      const auto [end, ec] = std::from_chars(length.data(), length.data() + length.size(), bytes);
+      const bool small =
+          length.empty() || (ec == std::errc() && end == length.data() + length.size() && bytes <= kSmallBody);
+      if (req.path.starts_with("/api/v1/imports/") || small) {
+        return httplib::Server::HandlerResponse::Unhandled;
+      }
+      res.status = 413;
+      res.set_content(
+          R"({"error":{"code":"too_large","message":"a request body may be at most 1 MiB, except an import's"}})"
+          "\n",
+          "application/json");
+      return httplib::Server::HandlerResponse::Handled;
+    });
     http_.set_read_timeout(30, 0);
     // Without it a response written in two pieces waits for the client's delayed ACK (~40 ms).
     http_.set_tcp_nodelay(true);
@@ -119,6 +140,11 @@ class HttpServer final : public Server {
     for (const auto& [name, value] : out.headers) res.set_header(name, value);
     res.set_header("Cache-Control", "no-store");
     res.set_header("X-Content-Type-Options", "nosniff");
+    // An answer of the API is data, never a page: nothing in it may run or be framed. (A PDF
+    // letter is left to the browser's viewer, which a sandbox would stop.)
+    if (out.content_type != "application/pdf") {
+      res.set_header("Content-Security-Policy", "sandbox; default-src 'none'; frame-ancestors 'none'");
+    }
     if (out.status != 204) res.set_content(out.body, out.content_type);
     log(r.method, r.path, out.route, out.status, start, out.user);
   }

@@ -104,6 +104,25 @@ test('the owner holds a message back from the outbox and approves it again', asy
   await context.close();
 });
 
+test('an import with a bad row lists it and changes nothing', async () => {
+  const { context, page } = await signIn(business, 'olive');
+  await page.getByRole('link', { name: 'Import' }).click();
+  const before = journalEntries();
+  await page.getByLabel('What the file holds').selectOption('invoices');
+  await page.getByLabel('CSV file').setInputFiles({
+    name: 'march.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('id,customer_id,issue_date,due_date,amount,currency\nINV-9001,C0001,2026-03-01,2026-02-30,10.00,USD\n'),
+  });
+  await page.getByRole('button', { name: 'Import' }).click();
+  const rows = page.getByRole('list', { name: 'Rows to correct' });
+  await rows.waitFor();
+  assert.equal(await rows.locator('li').first().textContent(), "invoices.csv:2: column 'due_date': '2026-02-30' is not a date");
+  assert.equal(journalEntries(), before);
+  await shot(page, 'import-errors');
+  await context.close();
+});
+
 test('a change without the CSRF token is refused', async () => {
   const { context, page } = await signIn(business, 'colin');
   const customer = JSON.parse(squeaky(business.dir, ['worklist', '--as-of', asOf, '--json'])).calls[0].customer;

@@ -3,11 +3,12 @@
 // request that changes something.
 
 export class ApiError extends Error {
-  constructor(status, code, message, field) {
+  constructor(status, code, message, field, rows) {
     super(message);
     this.status = status;
     this.code = code;
     this.field = field;
+    this.rows = rows || []; // an import's bad rows, "invoices.csv:3: ..."
   }
 }
 
@@ -31,6 +32,7 @@ export async function request(method, path, body, { contentType = 'application/j
   let payload;
   if (body !== undefined) {
     headers['Content-Type'] = contentType;
+    // A file goes as it is, byte for byte: the server checks its encoding.
     payload = contentType === 'application/json' ? JSON.stringify(body) : body;
   }
   const response = await fetch(`/api/v1${path}`, { method, headers, body: payload, credentials: 'same-origin' });
@@ -46,7 +48,7 @@ export async function request(method, path, body, { contentType = 'application/j
   if (!response.ok) {
     const e = (data && data.error) || {};
     if (response.status === 401 && path !== '/session') onSignedOut();
-    throw new ApiError(response.status, e.code || 'http_' + response.status, e.message || response.statusText, e.field);
+    throw new ApiError(response.status, e.code || 'http_' + response.status, e.message || response.statusText, e.field, e.errors);
   }
   return data;
 }

@@ -15,8 +15,16 @@ export function setLocale(tag) {
 
 export function money(amount, currency) {
   if (amount === undefined || amount === null || amount === '') return '';
+  // The digits the amount has (ISO 4217's minor unit, which the server keeps), not the locale
+  // data's idea of the currency, which differs for some (RSD, IQD, ...).
+  const digits = (String(amount).split('.')[1] || '').length;
   try {
-    return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(amount);
+    return new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    }).format(amount);
   } catch {
     return `${amount} ${currency}`;
   }
@@ -40,11 +48,4 @@ export function instant(text) {
 
 export function count(n) {
   return new Intl.NumberFormat(locale).format(n);
-}
-
-// Today as the business sees it: the server's as-of date when it gave one.
-export function todayText() {
-  const d = new Date();
-  const p = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 }

@@ -15,7 +15,7 @@ const outcomes = [
 ];
 
 // Logging a call: the outcome, and for a promise the amount and the day. Takes seconds.
-export function CallForm({ customer, currency, today, openInvoices = [], onLogged, onCancel }) {
+export function CallForm({ customer, currency, openInvoices = [], onLogged, onCancel }) {
   const [outcome, setOutcome] = useState('promise');
   const [amount, setAmount] = useState('');
   const [date, setDate] = useState('');
@@ -28,7 +28,8 @@ export function CallForm({ customer, currency, today, openInvoices = [], onLogge
     event.preventDefault();
     setBusy(true);
     setError(null);
-    const body = { customer, outcome, as_of: today, note };
+    // The day is the server's: the business's today when the call is logged.
+    const body = { customer, outcome, note };
     if (outcome === 'promise' || outcome === 'paid') {
       if (amount) body.amount = amount;
       if (date) body.date = date;

@@ -23,7 +23,7 @@ function describe(entry) {
 }
 
 export function Customer({ me, id }) {
-  const [statement, error, reload] = useLoad(() => get(`/customers/${encodeURIComponent(id)}` + query({ as_of: me.today })), [id]);
+  const [statement, error, reload] = useLoad(() => get(`/customers/${encodeURIComponent(id)}`), [id]);
   const [journal, journalError, reloadJournal] = useLoad(() => get(`/customers/${encodeURIComponent(id)}/journal`), [id]);
   const [outbox] = useLoad(() => get('/outbox' + query({ customer: id })), [id]);
   const [logging, setLogging] = useState(false);
@@ -126,7 +126,6 @@ function CustomerView({ s, me, canLog, logging, setLogging, onLogged }) {
           <CallForm
             customer={c.id}
             currency={cur}
-            today={me.today}
             openInvoices={s.open_invoices}
             onLogged={onLogged}
             onCancel={() => setLogging(false)}

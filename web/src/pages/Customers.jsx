@@ -5,12 +5,12 @@ import { customerLink, Loading, useLoad } from './common.jsx';
 
 const pageSize = 50;
 
-export function Customers({ me }) {
+export function Customers() {
   const [text, setText] = useState('');
   const [search, setSearch] = useState('');
   const [offset, setOffset] = useState(0);
   const [data, error] = useLoad(
-    () => get('/customers' + query({ q: search, limit: pageSize, offset, as_of: me.today })),
+    () => get('/customers' + query({ q: search, limit: pageSize, offset })),
     [search, offset],
   );
 

@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { BarController, BarElement, CategoryScale, Chart, LinearScale, Tooltip } from 'chart.js';
-import { get, query } from '../api.js';
+import { get } from '../api.js';
 import { count, day, money } from '../format.js';
 import { Loading, useLoad } from './common.jsx';
 
@@ -43,8 +43,8 @@ function AgingChart({ currency, row }) {
   );
 }
 
-export function Dashboard({ me }) {
-  const [data, error] = useLoad(() => get('/dashboard' + query({ as_of: me.today })), [me.today]);
+export function Dashboard() {
+  const [data, error] = useLoad(() => get('/dashboard'), []);
   return (
     <section>
       <h1>Dashboard</h1>

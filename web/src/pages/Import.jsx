@@ -22,11 +22,10 @@ export function Import() {
     setReport(null);
     setRows([]);
     try {
-      const text = await file.text();
-      setReport(await request('POST', `/imports/${kind}?file=${encodeURIComponent(file.name)}`, text, { contentType: 'text/csv' }));
+      setReport(await request('POST', `/imports/${kind}`, file, { contentType: 'text/csv' }));
     } catch (e) {
       setError(e);
-      if (e.rows) setRows(e.rows);
+      setRows(e.rows || []);
     } finally {
       setBusy(false);
     }

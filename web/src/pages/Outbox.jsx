@@ -62,7 +62,13 @@ export function Outbox({ me }) {
                     <td>{customerLink(i.customer)}</td>
                     <td>{i.channel}</td>
                     <td>
-                      {i.sha256 ? <a href={`/api/v1/outbox/${i.id}/content`}>{i.subject || i.step}</a> : i.subject || i.step}
+                      {i.sha256 ? (
+                        <a href={`/api/v1/outbox/${i.id}/content`}>{i.subject || i.step}</a>
+                      ) : (
+                        <>
+                          {i.step} (<a href={`/api/v1/outbox/${i.id}/preview`} target="_blank" rel="noopener">preview</a>)
+                        </>
+                      )}
                     </td>
                     <td>{day(i.queued_on)}</td>
                     <td>{instant(i.not_before)}</td>

@@ -5,7 +5,7 @@ import { customerLink, Loading, Problem, useLoad } from './common.jsx';
 
 // The plans in force, and what the next days would bring if nothing changed (a dry run: nothing
 // is written).
-export function Plan({ me }) {
+export function Plan() {
   const [plans, plansError] = useLoad(() => get('/plans'), []);
   const [forecast, setForecast] = useState(null);
   const [error, setError] = useState(null);
@@ -15,7 +15,7 @@ export function Plan({ me }) {
     setBusy(true);
     setError(null);
     try {
-      setForecast(await get('/forecast' + query({ as_of: me.today, days: 14 })));
+      setForecast(await get('/forecast' + query({ days: 14 })));
     } catch (e) {
       setError(e);
     } finally {

@@ -1,11 +1,11 @@
 import { useState } from 'preact/hooks';
-import { get, query } from '../api.js';
+import { get } from '../api.js';
 import { count, day, money } from '../format.js';
 import { CallForm } from './CallForm.jsx';
 import { customerLink, Loading, useLoad } from './common.jsx';
 
 export function Worklist({ me }) {
-  const [data, error, reload] = useLoad(() => get('/worklist' + query({ as_of: me.today })), [me.today]);
+  const [data, error, reload] = useLoad(() => get('/worklist'), []);
   const [open, setOpen] = useState(null);
   const [logged, setLogged] = useState([]);
   const canLog = me.role !== 'viewer';
@@ -57,7 +57,6 @@ export function Worklist({ me }) {
                     <CallForm
                       customer={c.customer}
                       currency={c.currency}
-                      today={me.today}
                       onCancel={() => setOpen(null)}
                       onLogged={() => {
                         setOpen(null);

@@ -80,6 +80,15 @@ Status confirm_outbox_item(Store& store, int64_t id, Timestamp now, std::string_
 Status hold_outbox_item(Store& store, int64_t id, std::string_view actor);
 Status approve_outbox_item(Store& store, int64_t id, std::string_view actor);
 
+// What an item would say if it went out now, rendered and not stored or sent, for a person
+// reviewing it before it goes: a letter as its PDF; an email as plain text (its recipients,
+// subject and text body, and whether the step's letter goes along as a PDF).
+struct Preview {
+  std::string content_type;  // "application/pdf" or "text/plain; charset=utf-8"
+  std::string bytes;
+};
+Result<Preview> preview_outbox_item(Store& store, const Dispatcher& d, int64_t id);
+
 // An exclusive lock on "<db>.send.lock", held while the object lives: one dispatcher at a time
 // (a `squeaky send` or `letters`, or the server's own sending), so that an item another process is
 // sending is never taken for an interrupted one.
