@@ -139,6 +139,14 @@ class Body {
     }
     return json_[key].get<bool>();
   }
+  // A role field: owner, collector or viewer.
+  std::optional<Role> role(const char* key) {
+    const std::string text = this->text(key);
+    if (failure_) return std::nullopt;
+    auto role = parse_role(text);
+    if (!role) fail(error_response(422, "invalid", "role '" + text + "' is not owner, collector or viewer", key));
+    return role;
+  }
   const Json& json() const { return json_; }
   void fail(ApiResponse r) {
     if (!failure_) failure_ = std::move(r);
@@ -215,6 +223,8 @@ class Api::Impl {
   ApiResponse outbox_confirm(Call& c);
   ApiResponse outbox_hold(Call& c);
   ApiResponse outbox_approve(Call& c);
+  // A person's decision on one outbox item, by the app's function for it.
+  ApiResponse outbox_decision(Call& c, Status (*decide)(Store&, int64_t, std::string_view));
   ApiResponse run(Call& c);
   ApiResponse import(Call& c);
   ApiResponse users(Call& c);
@@ -940,34 +950,21 @@ ApiResponse Api::Impl::clear_flag(Call& c) {
   return changed(squeaky::clear_flag(*store_, c.params["id"], *flag, *day, c.who->actor));
 }
 
-ApiResponse Api::Impl::outbox_retry(Call& c) {
+ApiResponse Api::Impl::outbox_decision(Call& c, Status (*decide)(Store&, int64_t, std::string_view)) {
   auto id = outbox_id(c.params["id"]);
   if (!id) return error_response(404, "not_found", "no outbox item '" + c.params["id"] + "'");
-  return changed(retry_outbox_item(*store_, *id, c.who->actor));
+  return changed(decide(*store_, *id, c.who->actor));
 }
 
-ApiResponse Api::Impl::outbox_cancel(Call& c) {
-  auto id = outbox_id(c.params["id"]);
-  if (!id) return error_response(404, "not_found", "no outbox item '" + c.params["id"] + "'");
-  return changed(cancel_outbox_item(*store_, *id, c.who->actor));
-}
+ApiResponse Api::Impl::outbox_retry(Call& c) { return outbox_decision(c, retry_outbox_item); }
+ApiResponse Api::Impl::outbox_cancel(Call& c) { return outbox_decision(c, cancel_outbox_item); }
+ApiResponse Api::Impl::outbox_hold(Call& c) { return outbox_decision(c, hold_outbox_item); }
+ApiResponse Api::Impl::outbox_approve(Call& c) { return outbox_decision(c, approve_outbox_item); }
 
 ApiResponse Api::Impl::outbox_confirm(Call& c) {
   auto id = outbox_id(c.params["id"]);
   if (!id) return error_response(404, "not_found", "no outbox item '" + c.params["id"] + "'");
   return changed(confirm_outbox_item(*store_, *id, c.now, c.who->actor));
-}
-
-ApiResponse Api::Impl::outbox_hold(Call& c) {
-  auto id = outbox_id(c.params["id"]);
-  if (!id) return error_response(404, "not_found", "no outbox item '" + c.params["id"] + "'");
-  return changed(hold_outbox_item(*store_, *id, c.who->actor));
-}
-
-ApiResponse Api::Impl::outbox_approve(Call& c) {
-  auto id = outbox_id(c.params["id"]);
-  if (!id) return error_response(404, "not_found", "no outbox item '" + c.params["id"] + "'");
-  return changed(approve_outbox_item(*store_, *id, c.who->actor));
 }
 
 ApiResponse Api::Impl::run(Call& c) {
@@ -1039,12 +1036,9 @@ ApiResponse Api::Impl::users(Call&) {
 ApiResponse Api::Impl::add_user(Call& c) {
   Body body(c.request.body);
   const std::string name = body.text("name");
-  const std::string role_text = body.text("role");
+  const auto role = body.role("role");
   const std::string password = body.text("password");
   if (body.failure()) return *body.failure();
-  auto role = parse_role(role_text);
-  if (!role)
-    return error_response(422, "invalid", "role '" + role_text + "' is not owner, collector or viewer", "role");
   if (Status s = check_user_name(name); !s.is_ok()) return from_status(s, "name");
   if (Status s = check_password(password); !s.is_ok()) return from_status(s, "password");
   return changed(squeaky::add_user(*store_, name, *role, password, c.now, options_.password_cost, c.who->actor), 201);
@@ -1075,15 +1069,13 @@ ApiResponse Api::Impl::tokens(Call&) {
 ApiResponse Api::Impl::create_token(Call& c) {
   Body body(c.request.body);
   const std::string name = body.text("name");
-  const std::string role_text = body.text("role");
+  const auto role = body.role("role");
   const std::string user = body.text("user");
   if (body.failure()) return *body.failure();
-  auto role = parse_role(role_text);
-  if (!role)
-    return error_response(422, "invalid", "role '" + role_text + "' is not owner, collector or viewer", "role");
   auto token = create_api_token(*store_, name, *role, user, c.now, c.who->actor);
   if (!token) return from_status(token.status());
-  return json_response(201, Json{{"name", name}, {"role", role_text}, {"user", user}, {"token", *token}});
+  return json_response(201,
+                       Json{{"name", name}, {"role", squeaky::to_string(*role)}, {"user", user}, {"token", *token}});
 }
 
 ApiResponse Api::Impl::revoke_token(Call& c) {
