@@ -10,17 +10,13 @@
 # replies, then in accept mode. Only the processes this script starts are ever signalled.
 set -euo pipefail
 squeaky=$(readlink -f "$1")
-server_script=$(readlink -f "$(dirname "${BASH_SOURCE[0]}")/../support/smtp_server.py")
+# shellcheck source=../support/smtp_server.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../support/smtp_server.sh"
 work=$(mktemp -d)
-server_pid=""
 send_pid=""
 cleanup() {
-  exec 7>&- || true
   if [ -n "$send_pid" ]; then kill -9 "$send_pid" 2>/dev/null || true; fi
-  if [ -n "$server_pid" ]; then
-    kill "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
+  stop_smtp
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -31,31 +27,6 @@ fail() {
   exit 1
 }
 
-# start_server MODE DIR: sets server_pid and port. The server's stdin is a FIFO this script holds
-# open on fd 7 (--exit-on-eof), so it goes away with the script even if the trap never runs.
-start_server() {
-  mkdir -p "$2"
-  rm -f server.in server.out
-  mkfifo server.in
-  /usr/bin/python3 -I "$server_script" --port 0 --dir "$2" --mode "$1" --exit-on-eof \
-    <server.in >server.out 2>server.err &
-  server_pid=$!
-  exec 7>server.in
-  port=""
-  for _ in $(seq 200); do
-    port=$(sed -n 's/^ready \([0-9][0-9]*\)$/\1/p' server.out)
-    [ -n "$port" ] && break
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  [ -n "$port" ] || fail "the SMTP test server did not start: $(cat server.err)"
-}
-stop_server() {
-  exec 7>&-
-  kill "$server_pid" 2>/dev/null || true
-  wait "$server_pid" 2>/dev/null || true
-  server_pid=""
-}
 settings() {  # settings PORT TIMEOUT
   cat >squeaky.toml <<EOF
 [business]
@@ -93,7 +64,7 @@ queued=$(sqlite3 sq.db "SELECT count(*) FROM outbox WHERE channel = 'email' AND 
 [ "$queued" = 2 ] || fail "the run queued $queued emails, expected 2"
 
 # The server takes the first message and never answers; squeaky waits (up to 60 s) and is killed.
-start_server hang-after-data received-1
+start_smtp hang-after-data received-1
 settings "$port" 60
 "$squeaky" --db sq.db send >send-1.out 2>&1 7>&- &  # not through sq(): $! must be squeaky itself
 send_pid=$!
@@ -105,7 +76,7 @@ done
 kill -9 "$send_pid" 2>/dev/null || fail "squeaky send had already ended: $(cat send-1.out)"
 wait "$send_pid" 2>/dev/null || true
 send_pid=""
-stop_server
+stop_smtp
 
 id=$(sqlite3 sq.db "SELECT action_id FROM outbox WHERE status = 'sending'")
 [ -n "$id" ] || fail "no item was left sending by the killed send"
@@ -114,7 +85,7 @@ message_id=$(sqlite3 sq.db "SELECT message_id FROM outbox WHERE action_id = $id"
 
 # The next send, to a server that accepts: the killed item becomes unknown and is not sent again;
 # the other email goes.
-start_server accept received-2
+start_smtp accept received-2
 settings "$port" 5
 export SQUEAKY_NOW=2026-03-02T16:10:00Z
 sq send >send-2.out 2>&1 || fail "the second send failed: $(cat send-2.out)"
@@ -128,7 +99,7 @@ grep -q "^Sent 0, " send-3.out || fail "the third send sent something: $(cat sen
 [ "$(count_id "$message_id")" = 1 ] || fail "$message_id was received $(count_id "$message_id") times, expected once"
 accepted=$(find received-2 -name '*.eml' | wc -l)
 [ "$accepted" = 1 ] || fail "the accepting server received $accepted messages, expected C2's reminder only"
-stop_server
+stop_smtp
 
 sq verify >verify.out 2>&1 || fail "verify failed after the kill: $(cat verify.out)"
 export SQUEAKY_NOW=2026-03-02T16:20:00Z

@@ -9,17 +9,13 @@
 # accept mode on a free port of 127.0.0.1. Only the processes this script starts are signalled.
 set -euo pipefail
 squeaky=$(readlink -f "$1")
-server_script=$(readlink -f "$(dirname "${BASH_SOURCE[0]}")/../support/smtp_server.py")
+# shellcheck source=../support/smtp_server.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../support/smtp_server.sh"
 work=$(mktemp -d)
-smtp_pid=""
 serve_pid=""
 cleanup() {
-  exec 7>&- || true
   if [ -n "$serve_pid" ]; then kill -9 "$serve_pid" 2>/dev/null || true; fi
-  if [ -n "$smtp_pid" ]; then
-    kill "$smtp_pid" 2>/dev/null || true
-    wait "$smtp_pid" 2>/dev/null || true
-  fi
+  stop_smtp
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -34,19 +30,7 @@ fail() {
 }
 sq() { "$squeaky" --db sq.db "$@" 7>&-; }
 
-mkdir received
-mkfifo smtp.in
-/usr/bin/python3 -I "$server_script" --port 0 --dir received --mode accept --exit-on-eof \
-  <smtp.in >smtp.out 2>smtp.err &
-smtp_pid=$!
-exec 7>smtp.in
-port=""
-for _ in $(seq 200); do
-  port=$(sed -n 's/^ready \([0-9][0-9]*\)$/\1/p' smtp.out)
-  [ -n "$port" ] && break
-  sleep 0.1
-done
-[ -n "$port" ] || fail "the SMTP test server did not start: $(cat smtp.err)"
+start_smtp accept received
 
 cat >squeaky.toml <<EOF
 [business]
