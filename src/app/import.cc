@@ -56,8 +56,9 @@ class MappedFile {
 class Importer {
  public:
   Importer(StoreTransaction& txn, RecordKind kind, ImportReport& report,
-           std::unordered_map<std::string, Currency> currencies, const std::string& by)
-      : by_(by.empty() ? std::string() : " by " + by),
+           std::unordered_map<std::string, Currency> currencies, const ImportOptions& options)
+      : by_(options.by.empty() ? std::string() : " by " + options.by),
+        fixed_actor_(options.actor),
         txn_(txn),
         kind_(kind),
         report_(report),
@@ -120,6 +121,7 @@ class Importer {
 
   // "import FILE:LINE" (and " by WHO"), rebuilt in place for each row; valid until the next call.
   std::string_view actor(size_t line) {
+    if (!fixed_actor_.empty()) return fixed_actor_;
     char digits[24];
     char* end = std::to_chars(digits, digits + sizeof digits, line).ptr;
     actor_.resize(actor_prefix_size_);
@@ -190,7 +192,8 @@ class Importer {
     return write((txn_.*put)(r, actor(line)));
   }
 
-  std::string by_;  // " by WHO", or empty
+  std::string by_;           // " by WHO", or empty
+  std::string fixed_actor_;  // ImportOptions::actor
   StoreTransaction& txn_;
   RecordKind kind_;
   ImportReport& report_;
@@ -206,13 +209,18 @@ class Importer {
 }  // namespace
 
 Result<ImportReport> import_csv(Store& store, RecordKind kind, const std::string& path, const ImportOptions& options) {
-  ImportReport report;
-  report.file = options.name.empty() ? path : options.name;
-  const std::string& name = report.file;
-  report.kind = kind;
   MappedFile file;
   if (Status s = file.open(path); !s.is_ok()) return s;
-  const std::string_view text = file.text();
+  ImportOptions named = options;
+  if (named.name.empty()) named.name = path;
+  return import_text(store, kind, file.text(), named);
+}
+
+Result<ImportReport> import_text(Store& store, RecordKind kind, std::string_view text, const ImportOptions& options) {
+  ImportReport report;
+  report.file = options.name;
+  const std::string& name = report.file;
+  report.kind = kind;
   const auto file_error = [&](const Status& s) {
     // The parsers say "line N: ..."; the report says "FILE:N: ...".
     const std::string& m = s.message();
@@ -240,7 +248,7 @@ Result<ImportReport> import_csv(Store& store, RecordKind kind, const std::string
   if (!currencies) return currencies.status();
   auto txn = store.begin();
   if (!txn) return txn.status();
-  Importer importer(**txn, kind, report, std::move(*currencies), options.by);
+  Importer importer(**txn, kind, report, std::move(*currencies), options);
   importer.set_file(text);
   while (reader.next(record)) {
     if (Status s = importer.row(*header, record); !s.is_ok()) return s;

@@ -24,6 +24,7 @@
 #include "app/generate.h"
 #include "app/import.h"
 #include "app/reports.h"
+#include "app/users.h"
 #include "app/verify.h"
 #include "collect_commands.h"
 #include "common.h"
@@ -52,12 +53,26 @@ struct Options {
   std::string plans;
   bool secure_cookies = false;
   bool no_schedule = false;
+  std::string owner;  // init --owner
 };
 
 int cmd_init(const Options& o, const Clock& clock) {
+  std::string password;
+  if (!o.owner.empty()) {  // the first owner of the web app, with a password read like user add's
+    auto read = read_password();
+    if (!read) return usage_error(read.status());
+    password = std::move(*read);
+    if (Status s = check_password(password); !s.is_ok()) return usage_error(s);
+  }
   auto store = open_store(o.db, clock, OpenMode::kCreateIfMissing);
   if (!store) return fail(store.status());
   std::cout << "database ready: " << o.db << " (schema version " << database_schema_version() << ")\n";
+  if (o.owner.empty()) return 0;
+  if (Status s = add_user(**store, o.owner, Role::kOwner, password, clock.now(), PasswordCost::kInteractive, "cli");
+      !s.is_ok()) {
+    return fail(s);
+  }
+  std::cout << "added owner " << o.owner << "\n";
   return 0;
 }
 
@@ -261,6 +276,8 @@ int run(int argc, char** argv) {
     cmd->add_option("--as-of", o.as_of, "the date to report as of, YYYY-MM-DD (default: today, UTC)");
   };
   auto* init = app.add_subcommand("init", "create the database (or bring its schema up to date)");
+  init->add_option("--owner", o.owner,
+                   "also add the first owner of the web app (password on standard input or $SQUEAKY_PASSWORD)");
   auto* import = app.add_subcommand("import", "import customers, invoices, payments or credits from a CSV file");
   import->add_option("kind", o.kind, "customers | invoices | payments | credits")->required();
   import->add_option("file", o.file, "the CSV file (docs/formats.md)")->required();

@@ -15,30 +15,6 @@ namespace {
 
 constexpr std::string_view kActor = "cli";
 
-// The new password: $SQUEAKY_PASSWORD when set, else one line of standard input (asked for, and
-// not echoed, when it is a terminal).
-Result<std::string> read_password() {
-  if (const char* env = std::getenv("SQUEAKY_PASSWORD"); env != nullptr && *env != '\0') return std::string(env);
-  const bool terminal = ::isatty(STDIN_FILENO) != 0;
-  termios saved{};
-  if (terminal) {
-    std::cerr << "password: " << std::flush;
-    ::tcgetattr(STDIN_FILENO, &saved);
-    termios quiet = saved;
-    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
-    ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-  }
-  std::string line;
-  const bool got = static_cast<bool>(std::getline(std::cin, line));
-  if (terminal) {
-    ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
-    std::cerr << "\n";
-  }
-  if (!got) return Status::invalid("no password: give it on standard input or in $SQUEAKY_PASSWORD");
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  return line;
-}
-
 Result<Role> role_flag(const std::string& text) {
   auto role = parse_role(text);
   if (!role) return Status::invalid("--role '" + text + "' is not owner, collector or viewer");
@@ -66,6 +42,28 @@ std::string tokens_text(const std::vector<ApiToken>& tokens) {
 }
 
 }  // namespace
+
+Result<std::string> read_password() {
+  if (const char* env = std::getenv("SQUEAKY_PASSWORD"); env != nullptr && *env != '\0') return std::string(env);
+  const bool terminal = ::isatty(STDIN_FILENO) != 0;
+  termios saved{};
+  if (terminal) {
+    std::cerr << "password: " << std::flush;
+    ::tcgetattr(STDIN_FILENO, &saved);
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  std::string line;
+  const bool got = static_cast<bool>(std::getline(std::cin, line));
+  if (terminal) {
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    std::cerr << "\n";
+  }
+  if (!got) return Status::invalid("no password: give it on standard input or in $SQUEAKY_PASSWORD");
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
 
 void UserCommands::add_to(CLI::App& app) {
   user_ = app.add_subcommand("user", "the people who may use the server, and their roles");

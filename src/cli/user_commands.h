@@ -8,8 +8,13 @@
 #include <CLI/CLI.hpp>
 
 #include "core/date.h"
+#include "core/result.h"
 
 namespace squeaky::cli {
+
+// A new password: $SQUEAKY_PASSWORD when set, else one line of standard input (asked for, and not
+// echoed, when it is a terminal).
+Result<std::string> read_password();
 
 class UserCommands {
  public:

@@ -195,6 +195,8 @@ class Api::Impl {
   ApiResponse metrics(Call& c);
   ApiResponse openapi(Call& c);
   ApiResponse log_in(Call& c);
+  ApiResponse setup_needed(Call& c);
+  ApiResponse setup(Call& c);
   ApiResponse log_out(Call& c);
   ApiResponse me(Call& c);
   ApiResponse customers(Call& c);
@@ -227,6 +229,19 @@ class Api::Impl {
   ApiResponse outbox_decision(Call& c, Status (*decide)(Store&, int64_t, std::string_view));
   ApiResponse run(Call& c);
   ApiResponse import(Call& c);
+  ApiResponse create_customer(Call& c) { return put_record(c, RecordKind::kCustomers, ""); }
+  ApiResponse update_customer(Call& c) { return put_record(c, RecordKind::kCustomers, c.params["id"]); }
+  ApiResponse create_invoice(Call& c) { return put_record(c, RecordKind::kInvoices, ""); }
+  ApiResponse update_invoice(Call& c) { return put_record(c, RecordKind::kInvoices, c.params["id"]); }
+  ApiResponse create_payment(Call& c) { return put_record(c, RecordKind::kPayments, ""); }
+  ApiResponse update_payment(Call& c) { return put_record(c, RecordKind::kPayments, c.params["id"]); }
+  ApiResponse create_credit(Call& c) { return put_record(c, RecordKind::kCredits, ""); }
+  ApiResponse update_credit(Call& c) { return put_record(c, RecordKind::kCredits, c.params["id"]); }
+  // One record written as the importer writes a row: `id` from the path for an update.
+  ApiResponse put_record(Call& c, RecordKind kind, const std::string& id);
+  ApiResponse payments(Call& c) { return receipts(c, RecordKind::kPayments); }
+  ApiResponse credits(Call& c) { return receipts(c, RecordKind::kCredits); }
+  ApiResponse receipts(Call& c, RecordKind kind);
   ApiResponse users(Call& c);
   ApiResponse add_user(Call& c);
   ApiResponse change_password(Call& c);
@@ -272,12 +287,24 @@ const std::vector<Api::Impl::Route>& Api::Impl::routes() {
       {"GET", "/metrics", Access::kPublic, &I::metrics},
       {"GET", "/api/v1/openapi.json", Access::kPublic, &I::openapi},
       {"POST", "/api/v1/session", Access::kPublic, &I::log_in},
+      {"GET", "/api/v1/setup", Access::kPublic, &I::setup_needed},
+      {"POST", "/api/v1/setup", Access::kPublic, &I::setup},
       {"DELETE", "/api/v1/session", Access::kViewer, &I::log_out},
       {"GET", "/api/v1/me", Access::kViewer, &I::me},
       {"GET", "/api/v1/customers", Access::kViewer, &I::customers},
       {"GET", "/api/v1/customers/{id}", Access::kViewer, &I::customer},
       {"GET", "/api/v1/customers/{id}/journal", Access::kViewer, &I::customer_journal},
       {"GET", "/api/v1/invoices", Access::kViewer, &I::invoices},
+      {"GET", "/api/v1/payments", Access::kViewer, &I::payments},
+      {"GET", "/api/v1/credits", Access::kViewer, &I::credits},
+      {"POST", "/api/v1/customers", Access::kOwner, &I::create_customer},
+      {"PUT", "/api/v1/customers/{id}", Access::kOwner, &I::update_customer},
+      {"POST", "/api/v1/invoices", Access::kOwner, &I::create_invoice},
+      {"PUT", "/api/v1/invoices/{id}", Access::kOwner, &I::update_invoice},
+      {"POST", "/api/v1/payments", Access::kOwner, &I::create_payment},
+      {"PUT", "/api/v1/payments/{id}", Access::kOwner, &I::update_payment},
+      {"POST", "/api/v1/credits", Access::kOwner, &I::create_credit},
+      {"PUT", "/api/v1/credits/{id}", Access::kOwner, &I::update_credit},
       {"GET", "/api/v1/aging", Access::kViewer, &I::aging},
       {"GET", "/api/v1/worklist", Access::kViewer, &I::worklist},
       {"GET", "/api/v1/outbox", Access::kViewer, &I::outbox},
@@ -517,6 +544,28 @@ ApiResponse Api::Impl::log_in(Call& c) {
                              (options_.secure_cookies ? "; Secure" : ""));
   c.who = Principal{name, result->role, "user " + name, result->csrf_token};
   return r;
+}
+
+// The first-run screen: while the database has no user, anyone who reaches the server may make
+// the first owner (the server listens on 127.0.0.1 unless told otherwise); after that, never.
+ApiResponse Api::Impl::setup_needed(Call&) {
+  auto users = store_->users();
+  if (!users) return from_status(users.status());
+  return json_response(200, Json{{"needed", users->empty()}});
+}
+
+ApiResponse Api::Impl::setup(Call& c) {
+  Body body(c.request.body);
+  const std::string name = body.text("name");
+  const std::string password = body.text("password");
+  if (body.failure()) return *body.failure();
+  auto users = store_->users();
+  if (!users) return from_status(users.status());
+  if (!users->empty()) return error_response(409, "conflict", "the first owner was made already; sign in");
+  if (Status s = check_user_name(name); !s.is_ok()) return from_status(s, "name");
+  if (Status s = check_password(password); !s.is_ok()) return from_status(s, "password");
+  return changed(squeaky::add_user(*store_, name, Role::kOwner, password, c.now, options_.password_cost, "first-run"),
+                 201);
 }
 
 ApiResponse Api::Impl::log_out(Call& c) {
@@ -991,29 +1040,11 @@ ApiResponse Api::Impl::import(Call& c) {
   if (!kind) {
     return error_response(404, "not_found", "'" + kind_text + "' is not customers, invoices, payments or credits");
   }
-  // The importer reads a file; the body goes to a private temporary one, named in messages and
-  // in the journal as "<kind>.csv".
-  std::error_code ec;
-  std::string dir_template = (std::filesystem::temp_directory_path(ec) / "squeaky-import-XXXXXX").string();
-  if (ec || ::mkdtemp(dir_template.data()) == nullptr) {
-    return error_response(500, "internal", "cannot make a temporary folder for the upload");
-  }
-  const std::filesystem::path dir(dir_template);
-  const std::filesystem::path file = dir / (kind_text + ".csv");
-  {
-    std::ofstream out(file, std::ios::binary);
-    out.write(c.request.body.data(), static_cast<std::streamsize>(c.request.body.size()));
-    if (!out) {
-      std::filesystem::remove_all(dir, ec);
-      return error_response(500, "internal", "cannot write the uploaded file");
-    }
-  }
   ImportOptions options;
   options.dry_run = query_value(c.request, "dry_run") == "true";
-  options.name = kind_text + ".csv";
+  options.name = kind_text + ".csv";  // in the errors and the journal
   options.by = c.who->actor;
-  auto report = import_csv(*store_, *kind, file.string(), options);
-  std::filesystem::remove_all(dir, ec);
+  auto report = import_text(*store_, *kind, c.request.body, options);
   if (!report) return from_status(report.status());
   if (!report->errors.empty()) {
     Json e = {
@@ -1025,6 +1056,129 @@ ApiResponse Api::Impl::import(Call& c) {
     return json_response(422, Json{{"error", e}});
   }
   return json_response(report->written ? 201 : 200, import_json(*report));
+}
+
+// Payments or credits, as recorded, for one customer or all, a page at a time.
+ApiResponse Api::Impl::receipts(Call& c, RecordKind kind) {
+  ApiResponse failure;
+  size_t limit = 0;
+  size_t offset = 0;
+  if (!page(c.request, limit, offset, failure)) return failure;
+  const std::string customer_id = query_value(c.request, "customer");
+  Json rows = Json::array();
+  size_t total = 0;
+  const auto add = [&](Json row) {
+    ++total;
+    if (total > offset && rows.size() < limit) rows.push_back(std::move(row));
+  };
+  const auto visit = [&](const CustomerLedger& ledger) -> Status {
+    if (kind == RecordKind::kPayments) {
+      for (const Payment& p : ledger.payments) {
+        add({{"id", p.id},
+             {"customer_id", p.customer_id},
+             {"date", p.date.to_string()},
+             {"amount", p.amount.to_string()},
+             {"currency", p.amount.currency().code()},
+             {"method", p.method},
+             {"reference", p.reference},
+             {"invoice_id", p.invoice_id}});
+      }
+    } else {
+      for (const Credit& r : ledger.credits) {
+        add({{"id", r.id},
+             {"customer_id", r.customer_id},
+             {"date", r.date.to_string()},
+             {"amount", r.amount.to_string()},
+             {"currency", r.amount.currency().code()},
+             {"kind", squeaky::to_string(r.kind)},
+             {"reason", r.reason},
+             {"invoice_id", r.invoice_id}});
+      }
+    }
+    return Status::ok();
+  };
+  if (!customer_id.empty()) {
+    auto ledger = store_->customer_ledger(customer_id);
+    if (!ledger) return from_status(ledger.status());
+    if (!*ledger) return error_response(404, "not_found", "no customer '" + customer_id + "'");
+    if (Status s = visit(**ledger); !s.is_ok()) return from_status(s);
+  } else if (Status s = store_->for_each_customer_ledger(visit); !s.is_ok()) {
+    return from_status(s);
+  }
+  return json_response(
+      200,
+      Json{{"total", total}, {"limit", limit}, {"offset", offset}, {std::string(to_string(kind)), std::move(rows)}});
+}
+
+namespace {
+
+// A CSV field: quoted when it holds a comma, a quote or a line break (RFC 4180).
+void append_csv_field(std::string& out, const std::string& value) {
+  if (value.find_first_of(",\"\r\n") == std::string::npos) {
+    out += value;
+    return;
+  }
+  out += '"';
+  for (char ch : value) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  out += '"';
+}
+
+}  // namespace
+
+// The record's fields are the CSV columns of docs/formats.md, every value a string, and it goes
+// through the importer: the same checks and messages, all or nothing, journaled as the user.
+ApiResponse Api::Impl::put_record(Call& c, RecordKind kind, const std::string& id) {
+  const Json record = Json::parse(c.request.body, nullptr, false);
+  if (record.is_discarded() || !record.is_object()) {
+    return error_response(400, "bad_request", "the body must be a JSON object of the record's fields");
+  }
+  std::string header;
+  std::string row;
+  for (const auto& [field, value] : record.items()) {
+    if (!value.is_string()) return error_response(422, "invalid", "'" + field + "' must be a string", field);
+    if (field == "id" && !id.empty() && value.get<std::string>() != id) {
+      return error_response(422, "invalid", "'id' is " + value.get<std::string>() + " but the path names " + id, "id");
+    }
+    if (field == "id" && !id.empty()) continue;  // written once below
+    header += (header.empty() ? "" : ",") + field;
+    append_csv_field(row += (row.empty() ? "" : ","), value.get<std::string>());
+  }
+  if (!id.empty()) {
+    header += (header.empty() ? "id" : ",id");
+    append_csv_field(row += (row.empty() ? "" : ","), id);
+  }
+  // Checked first without writing: POST makes a record that must not exist yet, PUT changes one
+  // that must.
+  const std::string text = header + "\n" + row + "\n";
+  const std::string noun(to_string(kind).substr(0, to_string(kind).size() - 1));  // "invoice"
+  ImportOptions options;
+  options.name = "record";
+  options.actor = c.who->actor;
+  options.dry_run = true;
+  for (const bool writing : {false, true}) {
+    options.dry_run = !writing;
+    auto report = import_text(*store_, kind, text, options);
+    if (!report) return from_status(report.status());
+    if (!report->errors.empty()) {
+      // "record:2: column 'due_date': '2026-02-30' is not a date" -> the message and its field.
+      std::string message = report->errors.front();
+      message = message.substr(message.find(": ") + 2);
+      std::string field;
+      if (message.starts_with("column '")) field = message.substr(8, message.find('\'', 8) - 8);
+      return error_response(422, "invalid", message, field);
+    }
+    if (!writing && id.empty() && report->created == 0) {
+      const std::string article = noun == "invoice" ? "an " : "a ";
+      return error_response(409, "conflict", article + noun + " with this id exists; change it with PUT", "id");
+    }
+    if (!writing && !id.empty() && report->created > 0) {
+      return error_response(404, "not_found", "no " + noun + " '" + id + "'");
+    }
+  }
+  auto head = store_->journal_head();
+  if (!head) return from_status(head.status());
+  return json_response(id.empty() ? 201 : 200,
+                       Json{{"ok", true}, {"journal", {{"seq", head->seq}, {"hash", head->hash}}}});
 }
 
 ApiResponse Api::Impl::users(Call&) {
@@ -1103,7 +1257,8 @@ std::string log_value(std::string_view text) {
 
 bool Api::Impl::report_route(const Route& route) {
   using I = Api::Impl;
-  for (Handler h : {&I::customers, &I::invoices, &I::aging, &I::worklist, &I::dashboard, &I::forecast}) {
+  for (Handler h :
+       {&I::customers, &I::invoices, &I::payments, &I::credits, &I::aging, &I::worklist, &I::dashboard, &I::forecast}) {
     if (route.handler == h) return true;
   }
   return false;

@@ -545,12 +545,24 @@ TEST_F(ServerTest, EveryRouteChecksItsRole) {
       {"GET /metrics", "public"},
       {"GET /api/v1/openapi.json", "public"},
       {"POST /api/v1/session", "public"},
+      {"GET /api/v1/setup", "public"},
+      {"POST /api/v1/setup", "public"},
       {"DELETE /api/v1/session", "viewer"},
       {"GET /api/v1/me", "viewer"},
       {"GET /api/v1/customers", "viewer"},
       {"GET /api/v1/customers/{id}", "viewer"},
       {"GET /api/v1/customers/{id}/journal", "viewer"},
       {"GET /api/v1/invoices", "viewer"},
+      {"GET /api/v1/payments", "viewer"},
+      {"GET /api/v1/credits", "viewer"},
+      {"POST /api/v1/customers", "owner"},
+      {"PUT /api/v1/customers/{id}", "owner"},
+      {"POST /api/v1/invoices", "owner"},
+      {"PUT /api/v1/invoices/{id}", "owner"},
+      {"POST /api/v1/payments", "owner"},
+      {"PUT /api/v1/payments/{id}", "owner"},
+      {"POST /api/v1/credits", "owner"},
+      {"PUT /api/v1/credits/{id}", "owner"},
       {"GET /api/v1/aging", "viewer"},
       {"GET /api/v1/worklist", "viewer"},
       {"GET /api/v1/outbox", "viewer"},
@@ -599,6 +611,7 @@ TEST_F(ServerTest, EveryRouteChecksItsRole) {
     const auto call = [&](const httplib::Headers& h) {
       return r.method == "GET"    ? client_->Get(path, h)
              : r.method == "POST" ? client_->Post(path, h, "{}", "application/json")
+             : r.method == "PUT"  ? client_->Put(path, h, "{}", "application/json")
                                   : client_->Delete(path, h);
     };
     auto res = call({});
@@ -953,6 +966,141 @@ TEST_F(ServerTest, OnlyAnImportMaySendALargeBody) {
       << refused;
   // An import may be that large: the server waits for its body.
   EXPECT_EQ(ask("/api/v1/imports/invoices"), "");
+}
+
+}  // namespace
+}  // namespace squeaky
+
+namespace squeaky {
+namespace {
+
+TEST_F(ServerTest, RecordsAreCreatedAndChangedOneByOneWithTheImportsChecks) {
+  const SignedIn owner = sign_in("olga");
+  const auto post = [&](const std::string& path, const std::string& body) {
+    return client_->Post(path, owner.headers(), body, "application/json");
+  };
+  const auto put = [&](const std::string& path, const std::string& body) {
+    return client_->Put(path, owner.headers(), body, "application/json");
+  };
+  const int64_t start = head().seq;
+  auto created = post("/api/v1/invoices", R"({"id":"INV-900","customer_id":"C1","issue_date":"2026-03-01",)"
+                                          R"("due_date":"2026-03-31","amount":"1234.50","currency":"USD",)"
+                                          R"("reference":"PO-11, rush"})");
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->status, 201) << created->body;
+  auto entries = journal_since(start);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].kind, "invoice.created");
+  EXPECT_EQ(entries[0].actor, "user olga");
+  EXPECT_NE(entries[0].payload.find(R"("reference":"PO-11, rush")"), std::string::npos) << entries[0].payload;
+
+  // Again: it exists, and POST does not change it.
+  const int64_t after_create = head().seq;
+  auto again = post("/api/v1/invoices", R"({"id":"INV-900","customer_id":"C1","issue_date":"2026-03-01",)"
+                                        R"("due_date":"2026-03-31","amount":"9.99","currency":"USD"})");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 409);
+  EXPECT_EQ(again->body,
+            R"({"error":{"code":"conflict","message":"an invoice with this id exists; change it with PUT",)"
+            R"("field":"id"}})"
+            "\n");
+  // Bad input names the field and changes nothing.
+  auto bad = put("/api/v1/invoices/INV-900", R"({"customer_id":"C1","issue_date":"2026-03-01",)"
+                                             R"("due_date":"2026-02-30","amount":"1234.50","currency":"USD"})");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 422);
+  EXPECT_EQ(bad->body, R"({"error":{"code":"invalid","message":"column 'due_date': '2026-02-30' is not a date",)"
+                       R"("field":"due_date"}})"
+                       "\n");
+  auto unknown = put("/api/v1/invoices/INV-999", R"({"customer_id":"C1","issue_date":"2026-03-01",)"
+                                                 R"("due_date":"2026-03-31","amount":"1.00","currency":"USD"})");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 404);
+  EXPECT_EQ(head().seq, after_create);
+
+  auto changed = put("/api/v1/invoices/INV-900", R"({"customer_id":"C1","issue_date":"2026-03-01",)"
+                                                 R"("due_date":"2026-03-31","amount":"1200.00","currency":"USD"})");
+  ASSERT_TRUE(changed);
+  EXPECT_EQ(changed->status, 200) << changed->body;
+  entries = journal_since(after_create);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].kind, "invoice.updated");
+  EXPECT_EQ(entries[0].actor, "user olga");
+  EXPECT_NE(entries[0].payload.find(R"("amount":["1234.50","1200.00"])"), std::string::npos) << entries[0].payload;
+
+  // A collector may not.
+  const SignedIn collector = sign_in("carl");
+  auto refused = client_->Post(
+      "/api/v1/payments", collector.headers(),
+      R"({"id":"P-9","customer_id":"C1","date":"2026-03-31","amount":"1.00","currency":"USD"})", "application/json");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 403);
+}
+
+TEST_F(ServerTest, PaymentsAndCreditsAreListedAsRecorded) {
+  const SignedIn viewer = sign_in("vera");
+  auto payments = client_->Get("/api/v1/payments?customer=C1", viewer.headers());
+  ASSERT_TRUE(payments && payments->status == 200) << (payments ? payments->body : "no answer");
+  EXPECT_EQ(payments->body,
+            R"({"total":3,"limit":50,"offset":0,"payments":[)"
+            R"({"id":"P-1","customer_id":"C1","date":"2026-02-15","amount":"500.00","currency":"USD","method":"ach",)"
+            R"("reference":"ACH-1","invoice_id":"INV-101"},)"
+            R"({"id":"P-2","customer_id":"C1","date":"2026-03-20","amount":"1000.00","currency":"USD",)"
+            R"("method":"check","reference":"CHK-2002","invoice_id":""},)"
+            R"({"id":"P-6","customer_id":"C1","date":"2026-04-01","amount":"300.00","currency":"USD","method":"ach",)"
+            R"("reference":"ACH-2","invoice_id":"INV-103"}]})"
+            "\n");
+  auto credits = client_->Get("/api/v1/credits?limit=1", viewer.headers());
+  ASSERT_TRUE(credits && credits->status == 200);
+  const Json c = Json::parse(credits->body);
+  EXPECT_EQ(c["limit"], 1);
+  EXPECT_EQ(c["credits"].size(), 1u);
+  EXPECT_EQ(c["credits"][0]["id"], "CR-1");
+  EXPECT_EQ(c["credits"][0]["amount"], "100.00");
+}
+
+}  // namespace
+}  // namespace squeaky
+
+namespace squeaky {
+namespace {
+
+TEST_F(ServerTest, TheFirstOwnerIsMadeOnceThenNeverAgain) {
+  // This database has users: no first-run.
+  auto needed = client_->Get("/api/v1/setup");
+  ASSERT_TRUE(needed);
+  EXPECT_EQ(needed->body, R"({"needed":false})"
+                          "\n");
+  auto refused =
+      client_->Post("/api/v1/setup", R"({"name":"mallory","password":"long enough pw"})", "application/json");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 409);
+
+  // A database without users.
+  stop();
+  fs::remove(db_);
+  fs::remove(db_ + "-wal");
+  fs::remove(db_ + "-shm");
+  ASSERT_TRUE(open_sqlite_store(db_, clock_, OpenMode::kCreateIfMissing));
+  start();
+  needed = client_->Get("/api/v1/setup");
+  ASSERT_TRUE(needed);
+  EXPECT_EQ(needed->body, R"({"needed":true})"
+                          "\n");
+  auto short_one = client_->Post("/api/v1/setup", R"({"name":"olive","password":"short"})", "application/json");
+  ASSERT_TRUE(short_one);
+  EXPECT_EQ(short_one->status, 422);
+  auto made = client_->Post("/api/v1/setup", R"({"name":"olive","password":"olive-password"})", "application/json");
+  ASSERT_TRUE(made);
+  EXPECT_EQ(made->status, 201) << made->body;
+  const auto entries = journal_since(0);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].kind, "user.added");
+  EXPECT_EQ(entries[0].actor, "first-run");
+  auto again = client_->Post("/api/v1/setup", R"({"name":"mallory","password":"long enough pw"})", "application/json");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 409);
+  EXPECT_EQ(sign_in("olive").csrf.size(), 64u);
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // The web app in a real browser against a real server and database (issue: squeaky serve).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { asOf, password, shot, signIn, squeaky, startBusiness } from './harness.mjs';
+import { asOf, freePort, password, shot, signIn, squeaky, startBusiness } from './harness.mjs';
 
 let business;
 before(async () => {
@@ -155,6 +155,44 @@ test('every page renders at laptop and phone width', async () => {
       await shot(page, `${name}-${suffix}`);
     }
     await context.close();
+  }
+});
+
+test('the first-run screen makes the owner of a new database', async () => {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { spawn } = await import('node:child_process');
+  const dir = mkdtempSync(join(tmpdir(), 'squeaky-first-'));
+  squeaky(dir, ['init']);
+  const port = await freePort();
+  const server = spawn(process.env.SQUEAKY_BIN, ['--db', join(dir, 'squeaky.db'), 'serve', '--no-schedule', '--listen', `127.0.0.1:${port}`], {
+    stdio: 'ignore',
+  });
+  try {
+    for (let i = 0; i < 100; ++i) {
+      try {
+        if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
+      } catch {
+        // not yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const context = await business.browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.getByRole('button', { name: 'Create the owner and sign in' }).waitFor();
+    await shot(page, 'first-run');
+    await page.getByLabel('Name').fill('owen');
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Create the owner and sign in' }).click();
+    await page.getByRole('link', { name: 'Dashboard' }).waitFor();
+    assert.match(await page.locator('.who').textContent(), /owen\s*owner/);
+    await context.close();
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((r) => (server.exitCode !== null ? r() : server.on('exit', r)));
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -25,7 +25,7 @@ export function squeaky(dir, args, env = {}) {
   return r.stdout;
 }
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.unref();

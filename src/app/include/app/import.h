@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.h"
@@ -30,6 +31,9 @@ struct ImportOptions {
   // Who imports, when not the person at the command line: the journal's actor becomes
   // "import FILE:LINE by user alice" rather than "import FILE:LINE".
   std::string by;
+  // When not empty, the journal's actor of every row, as it is ("user alice": records the API
+  // was sent one by one rather than a file).
+  std::string actor;
 };
 
 struct ImportReport {
@@ -46,5 +50,9 @@ struct ImportReport {
 
 // Fails (rather than reporting row errors) only when the file cannot be read or the store fails.
 Result<ImportReport> import_csv(Store& store, RecordKind kind, const std::string& path, const ImportOptions& options);
+
+// The same for CSV text already in memory (an upload, or records the API was sent), named
+// options.name in the errors and the journal.
+Result<ImportReport> import_text(Store& store, RecordKind kind, std::string_view text, const ImportOptions& options);
 
 }  // namespace squeaky
