@@ -87,7 +87,7 @@ struct Dashboard {
   std::map<Currency, DashboardCurrency> currencies;  // every currency with receivables, sales or payments
   int64_t actions_today = 0;                         // what the daily run recorded for the day, of every channel
   int64_t calls_open = 0;                            // call tasks not yet logged
-  int64_t outbox_waiting = 0;                        // letters and emails queued, held for review, failed (to be retried) or unknown
+  int64_t outbox_waiting = 0;  // letters and emails queued, held for review, failed (to be retried) or unknown
 };
 inline constexpr int kDsoPeriodDays = 90;
 inline constexpr int kCollectedPeriodDays = 30;
