@@ -143,6 +143,15 @@ Result<std::optional<StatementOfAccount>> statement_of_account(Store& store, con
 
 namespace squeaky {
 
+Status for_each_ledger_of(Store& store, std::string_view customer_id,
+                          const std::function<Status(const CustomerLedger&)>& visit) {
+  if (customer_id.empty()) return store.for_each_customer_ledger(visit);
+  auto ledger = store.customer_ledger(customer_id);
+  if (!ledger) return ledger.status();
+  if (!*ledger) return Status::not_found("no customer '" + std::string(customer_id) + "'");
+  return visit(**ledger);
+}
+
 Result<Dashboard> dashboard(Store& store, Date as_of) {
   Dashboard d;
   d.as_of = as_of;

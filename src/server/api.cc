@@ -741,14 +741,7 @@ ApiResponse Api::Impl::invoices(Call& c) {
     }
     return Status::ok();
   };
-  if (!customer_id.empty()) {
-    auto ledger = store_->customer_ledger(customer_id);
-    if (!ledger) return from_status(ledger.status());
-    if (!*ledger) return error_response(404, "not_found", "no customer '" + customer_id + "'");
-    if (Status s = visit(**ledger); !s.is_ok()) return from_status(s);
-  } else if (Status s = store_->for_each_customer_ledger(visit); !s.is_ok()) {
-    return from_status(s);
-  }
+  if (Status s = for_each_ledger_of(*store_, customer_id, visit); !s.is_ok()) return from_status(s);
   return json_response(200, Json{{"as_of", day->to_string()},
                                  {"total", total},
                                  {"limit", limit},
@@ -1097,14 +1090,7 @@ ApiResponse Api::Impl::receipts(Call& c, RecordKind kind) {
     }
     return Status::ok();
   };
-  if (!customer_id.empty()) {
-    auto ledger = store_->customer_ledger(customer_id);
-    if (!ledger) return from_status(ledger.status());
-    if (!*ledger) return error_response(404, "not_found", "no customer '" + customer_id + "'");
-    if (Status s = visit(**ledger); !s.is_ok()) return from_status(s);
-  } else if (Status s = store_->for_each_customer_ledger(visit); !s.is_ok()) {
-    return from_status(s);
-  }
+  if (Status s = for_each_ledger_of(*store_, customer_id, visit); !s.is_ok()) return from_status(s);
   return json_response(
       200,
       Json{{"total", total}, {"limit", limit}, {"offset", offset}, {std::string(to_string(kind)), std::move(rows)}});

@@ -4,10 +4,12 @@
 // date always give the same report. Not thread-safe with respect to `store`.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "charges/late_payment.h"
@@ -74,6 +76,11 @@ struct StatementOfAccount {
 // Nothing when the customer does not exist.
 Result<std::optional<StatementOfAccount>> statement_of_account(Store& store, const std::string& customer_id, Date as_of,
                                                                const RateTables& rates = shipped_rate_tables());
+
+// Visits one customer's ledger when `customer_id` is given (kNotFound "no customer 'C9'" when there
+// is none), else every customer's, in id order.
+Status for_each_ledger_of(Store& store, std::string_view customer_id,
+                          const std::function<Status(const CustomerLedger&)>& visit);
 
 // The owner's figures for one day, per currency (docs/measures.md).
 struct DashboardCurrency {
