@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <utility>
 
 #include "analytics/measures.h"
 #include "charges/rates.h"
@@ -9,22 +10,55 @@
 
 namespace squeaky {
 
+namespace {
+
+Status add_checked(int64_t& sum, int64_t value) {
+  return __builtin_add_overflow(sum, value, &sum) ? Status::invalid("the sums do not fit 64 bits") : Status::ok();
+}
+
+}  // namespace
+
+Result<CustomerFigures> customer_figures(const CustomerLedger& ledger, Date as_of) {
+  auto position = allocate(ledger, as_of);
+  if (!position) return position.status();
+  auto row = age(*position);
+  if (!row) return row.status();
+  CustomerFigures f;
+  f.row = *row;
+  f.unapplied = position->unapplied;
+  const Date sales_from = as_of.plus_days(1 - kDsoPeriodDays);
+  const Date collected_from = as_of.plus_days(1 - kCollectedPeriodDays);
+  for (const Invoice& i : ledger.invoices) {
+    if (i.kind == InvoiceKind::kInvoice && i.issue_date >= sales_from && i.issue_date <= as_of) {
+      if (Status added = add_checked(f.sales_90_days, i.amount.minor_units()); !added.is_ok()) return added;
+    }
+  }
+  for (const Payment& p : ledger.payments) {
+    if (p.date >= collected_from && p.date <= as_of) {
+      if (Status added = add_checked(f.collected_30_days, p.amount.minor_units()); !added.is_ok()) return added;
+    }
+  }
+  return f;
+}
+
 Result<AgingSummary> aging_summary(Store& store, Date as_of) {
   AgingSummary summary;
   summary.as_of = as_of;
   Status s = store.for_each_customer_ledger([&](const CustomerLedger& ledger) -> Status {
-    auto position = allocate(ledger, as_of);
-    if (!position) return position.status();
-    auto row = age(*position);
-    if (!row) return row.status();
-    if (row->total == 0 && position->unapplied.is_zero()) return Status::ok();
-    if (Status added = summary.totals.add(ledger.customer.currency, *row); !added.is_ok()) return added;
-    summary.customers.push_back(
-        {ledger.customer.id, ledger.customer.name, ledger.customer.currency, *row, position->unapplied});
-    return Status::ok();
+    auto f = customer_figures(ledger, as_of);
+    if (!f) return f.status();
+    const Customer& c = ledger.customer;
+    return add_to_aging(summary, {c.id, c.name, c.currency, f->row, f->unapplied});
   });
   if (!s.is_ok()) return s;
   return summary;
+}
+
+Status add_to_aging(AgingSummary& summary, CustomerAging customer) {
+  if (customer.row.total == 0 && customer.unapplied.is_zero()) return Status::ok();
+  if (Status added = summary.totals.add(customer.currency, customer.row); !added.is_ok()) return added;
+  summary.customers.push_back(std::move(customer));
+  return Status::ok();
 }
 
 std::vector<CustomerAging> largest_overdue(const AgingSummary& summary, size_t count) {
@@ -155,51 +189,43 @@ Status for_each_ledger_of(Store& store, std::string_view customer_id,
 Result<Dashboard> dashboard(Store& store, Date as_of) {
   Dashboard d;
   d.as_of = as_of;
-  const Date sales_from = as_of.plus_days(1 - kDsoPeriodDays);
-  const Date collected_from = as_of.plus_days(1 - kCollectedPeriodDays);
-  const auto add = [](int64_t& sum, int64_t value) {
-    return __builtin_add_overflow(sum, value, &sum) ? Status::invalid("the dashboard's sums do not fit 64 bits")
-                                                    : Status::ok();
-  };
   Status s = store.for_each_customer_ledger([&](const CustomerLedger& ledger) -> Status {
-    auto position = allocate(ledger, as_of);
-    if (!position) return position.status();
-    auto row = age(*position);
-    if (!row) return row.status();
-    int64_t sales = 0;
-    for (const Invoice& i : ledger.invoices) {
-      if (i.kind == InvoiceKind::kInvoice && i.issue_date >= sales_from && i.issue_date <= as_of) {
-        if (Status added = add(sales, i.amount.minor_units()); !added.is_ok()) return added;
-      }
-    }
-    int64_t collected = 0;
-    for (const Payment& p : ledger.payments) {
-      if (p.date >= collected_from && p.date <= as_of) {
-        if (Status added = add(collected, p.amount.minor_units()); !added.is_ok()) return added;
-      }
-    }
-    if (row->total == 0 && row->fees == 0 && sales == 0 && collected == 0) return Status::ok();
-    DashboardCurrency& c = d.currencies[ledger.customer.currency];
-    if (Status added = c.aging.add(*row); !added.is_ok()) return added;
-    if (Status added = add(c.sales_90_days, sales); !added.is_ok()) return added;
-    return add(c.collected_30_days, collected);
+    auto f = customer_figures(ledger, as_of);
+    if (!f) return f.status();
+    return add_to_dashboard(d, ledger.customer.currency, *f);
   });
   if (!s.is_ok()) return s;
+  if (Status finished = finish_dashboard(store, d); !finished.is_ok()) return finished;
+  return d;
+}
+
+Status add_to_dashboard(Dashboard& d, Currency currency, const CustomerFigures& f) {
+  if (!f.any()) return Status::ok();
+  DashboardCurrency& c = d.currencies[currency];
+  if (Status added = c.aging.add(f.row); !added.is_ok()) return added;
+  if (Status added = add_checked(c.sales_90_days, f.sales_90_days); !added.is_ok()) return added;
+  return add_checked(c.collected_30_days, f.collected_30_days);
+}
+
+Status finish_dashboard(Store& store, Dashboard& d) {
   for (auto& [currency, c] : d.currencies) {
     c.dso_tenths = dso_simple_tenths(c.aging.total, c.sales_90_days, kDsoPeriodDays);
   }
   auto actions = store.actions("", "");
   if (!actions) return actions.status();
+  d.actions_today = 0;
+  d.calls_open = 0;
   for (const ActionRecord& a : *actions) {
-    if (a.on == as_of && a.status != "skipped") ++d.actions_today;
+    if (a.on == d.as_of && a.status != "skipped") ++d.actions_today;
     if (a.status == "open") ++d.calls_open;
   }
+  d.outbox_waiting = 0;
   for (const char* status : {"queued", "held", "failed", "unknown"}) {
     auto items = store.outbox(status, "", /*with_content=*/false);
     if (!items) return items.status();
     d.outbox_waiting += static_cast<int64_t>(items->size());
   }
-  return d;
+  return Status::ok();
 }
 
 }  // namespace squeaky

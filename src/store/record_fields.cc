@@ -1,6 +1,7 @@
 #include "store/record_fields.h"
 
 #include <cassert>
+#include <charconv>
 
 namespace squeaky {
 namespace {
@@ -104,6 +105,42 @@ std::string updated_payload(const std::vector<RecordField>& before, const std::v
   }
   if (!any) return {};
   return CanonicalJson().add_raw("changes", changes.str()).add("id", id).str();
+}
+
+std::optional<std::string> moved_from_customer(std::string_view payload) {
+  // Canonical JSON escapes every quote inside a string, so this key with its bracket cannot occur
+  // inside a value.
+  constexpr std::string_view kKey = R"("customer_id":[")";
+  if (!payload.starts_with(R"({"changes":{)")) return std::nullopt;
+  const size_t at = payload.find(kKey);
+  if (at == std::string_view::npos) return std::nullopt;
+  std::string id;
+  for (size_t i = at + kKey.size(); i < payload.size(); ++i) {
+    const char c = payload[i];
+    if (c == '"') return id;
+    if (c != '\\') {
+      id += c;
+      continue;
+    }
+    if (++i == payload.size()) break;
+    switch (payload[i]) {
+      case 'n': id += '\n'; break;
+      case 'r': id += '\r'; break;
+      case 't': id += '\t'; break;
+      case 'u': {  // \u00XX: the control characters append_json_string writes
+        unsigned code = 0;
+        if (i + 4 >= payload.size() ||
+            std::from_chars(payload.data() + i + 1, payload.data() + i + 5, code, 16).ptr != payload.data() + i + 5) {
+          return std::nullopt;
+        }
+        id += static_cast<char>(code);
+        i += 4;
+        break;
+      }
+      default: id += payload[i];  // a quote or a backslash
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace squeaky

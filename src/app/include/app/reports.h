@@ -36,6 +36,21 @@ struct AgingSummary {
 };
 
 Result<AgingSummary> aging_summary(Store& store, Date as_of);
+// Adds one customer's aging to `summary` when it has anything open or unapplied. Customers must
+// come in id order.
+Status add_to_aging(AgingSummary& summary, CustomerAging customer);
+
+// One customer's part of the aging and of the dashboard's figures as of a day.
+struct CustomerFigures {
+  AgingRow row;
+  Money unapplied;
+  int64_t sales_90_days = 0;      // invoices (not fees) issued in the 90 days through the day
+  int64_t collected_30_days = 0;  // payments dated in the 30 days through the day
+
+  // Whether the customer adds anything to the dashboard.
+  bool any() const { return row.total != 0 || row.fees != 0 || sales_90_days != 0 || collected_30_days != 0; }
+};
+Result<CustomerFigures> customer_figures(const CustomerLedger& ledger, Date as_of);
 
 // The `count` customers with the most overdue (past due) in their currency, largest first, ties
 // by id. Amounts in different currencies are compared as numbers of major units: good enough to
@@ -99,5 +114,11 @@ struct Dashboard {
 inline constexpr int kDsoPeriodDays = 90;
 inline constexpr int kCollectedPeriodDays = 30;
 Result<Dashboard> dashboard(Store& store, Date as_of);
+
+// Adds one customer's figures to `d` (its aging, sales and cash collected).
+Status add_to_dashboard(Dashboard& d, Currency currency, const CustomerFigures& figures);
+// Fills in what the dashboard reads besides the ledger: the DSO of each currency, the day's
+// actions, the open calls and the messages waiting.
+Status finish_dashboard(Store& store, Dashboard& d);
 
 }  // namespace squeaky

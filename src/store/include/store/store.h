@@ -152,6 +152,11 @@ class Store {
 
   // Visits the journal in stored sequence order. Stops at the first failure.
   virtual Status for_each_journal_entry(const std::function<Status(const JournalEntry&)>& visit) = 0;
+  // The same, from the entry after `seq` on. A store should override this to start there rather
+  // than skip the entries before it.
+  virtual Status for_each_journal_entry_after(int64_t seq, const std::function<Status(const JournalEntry&)>& visit) {
+    return for_each_journal_entry([&](const JournalEntry& e) { return e.seq > seq ? visit(e) : Status::ok(); });
+  }
   virtual Result<JournalHead> journal_head() = 0;
 };
 

@@ -1,0 +1,57 @@
+// Kept figures: every customer's aging, unapplied cash, sales and cash collected as of one day,
+// held in memory and brought up to date from the journal.
+//
+// A long-running process (squeaky serve) answers the aging, the dashboard and the customer list
+// from them instead of reading the whole ledger per request. After a change only the customers
+// the new journal entries name are read again (a record moved to another customer names both);
+// a new day, a journal that went backwards (a restored file) or a change to more than an eighth of
+// the customers reads the whole ledger once. The same ledger and day give exactly the figures
+// aging_summary() and dashboard() give. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "app/reports.h"
+#include "core/date.h"
+#include "core/result.h"
+#include "store/store.h"
+
+namespace squeaky {
+
+class KeptFigures {
+ public:
+  struct Customer {
+    std::string name;
+    CustomerKind kind = CustomerKind::kBusiness;
+    Currency currency;
+    CustomerFigures figures;
+  };
+
+  // Brings the figures to the store's journal as of `as_of`.
+  Status refresh(Store& store, Date as_of);
+
+  // Every customer, by id, as of the last refresh.
+  const std::map<std::string, Customer, std::less<>>& customers() const { return customers_; }
+  Result<AgingSummary> aging() const;
+  // The dashboard: its ledger figures from here, the rest read from `store`.
+  Result<Dashboard> dashboard(Store& store) const;
+
+  Date as_of() const { return as_of_; }
+  // How the last refresh went: whether it read the whole ledger, and how many customers it read.
+  bool last_read_all() const { return last_read_all_; }
+  size_t last_read_customers() const { return last_read_customers_; }
+
+ private:
+  Status read_all(Store& store, Date as_of);
+  Status read_customer(Store& store, const std::string& id);
+
+  std::map<std::string, Customer, std::less<>> customers_;
+  Date as_of_;
+  int64_t seq_ = -1;  // the journal entry the figures include, -1 before the first refresh
+  bool last_read_all_ = false;
+  size_t last_read_customers_ = 0;
+};
+
+}  // namespace squeaky

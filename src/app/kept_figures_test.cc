@@ -1,0 +1,199 @@
+// Kept figures: always the figures a fresh read of the whole ledger gives, while reading only the
+// customers that changed.
+#include "app/kept_figures.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "app/generate.h"
+#include "app/import.h"
+#include "store/sqlite_store.h"
+#include "testing.h"
+
+namespace squeaky {
+namespace {
+
+using testing::FixedClock;
+
+Date day(std::string_view text) { return *Date::parse(text); }
+
+class KeptFiguresTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::scratch_dir("kept");
+    auto store = open_sqlite_store((dir_ / "squeaky.db").string(), clock_, OpenMode::kCreateIfMissing);
+    ASSERT_TRUE(store) << store.status().message();
+    store_ = std::move(*store);
+    GenerateOptions g;
+    g.customers = 40;
+    g.invoices = 400;
+    g.seed = 5;
+    g.as_of = day("2026-03-31");
+    ASSERT_TRUE(generate_ledger_csv(g, dir_.string()));
+    for (auto [kind, file] : {std::pair{RecordKind::kCustomers, "customers.csv"},
+                              {RecordKind::kInvoices, "invoices.csv"},
+                              {RecordKind::kPayments, "payments.csv"},
+                              {RecordKind::kCredits, "credits.csv"}}) {
+      auto report = import_csv(*store_, kind, (dir_ / file).string(), {});
+      ASSERT_TRUE(report && report->errors.empty() && report->written);
+    }
+    // Two customers of our own to move records between.
+    import(RecordKind::kCustomers,
+           "id,name,kind,email,phone,country,region,timezone,currency,credit_limit\n"
+           "K1,Harbour Supplies,business,a@example.com,,US,CA,America/Los_Angeles,USD,0.00\n"
+           "K2,Quay Traders,business,b@example.com,,US,CA,America/Los_Angeles,USD,0.00\n");
+    import(RecordKind::kInvoices,
+           "id,customer_id,issue_date,due_date,amount,currency\n"
+           "KI-1,K1,2026-01-05,2026-02-04,1200.00,USD\n"
+           "KI-2,K1,2026-03-01,2026-03-31,800.00,USD\n");
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void import(RecordKind kind, std::string_view csv) {
+    ImportOptions options;
+    options.name = "test.csv";
+    auto report = import_text(*store_, kind, csv, options);
+    ASSERT_TRUE(report) << report.status().message();
+    ASSERT_TRUE(report->errors.empty()) << report->errors.front();
+  }
+  // The kept figures equal a fresh read of the whole ledger: the aging to the cent per customer
+  // and per currency, and the dashboard.
+  void expect_same_as_fresh(const KeptFigures& kept, Date as_of) {
+    auto fresh = aging_summary(*store_, as_of);
+    auto ours = kept.aging();
+    ASSERT_TRUE(fresh && ours);
+    ASSERT_EQ(ours->customers.size(), fresh->customers.size());
+    for (size_t i = 0; i < fresh->customers.size(); ++i) {
+      const CustomerAging& a = ours->customers[i];
+      const CustomerAging& b = fresh->customers[i];
+      EXPECT_EQ(a.id, b.id);
+      EXPECT_EQ(a.name, b.name);
+      EXPECT_EQ(a.row.buckets, b.row.buckets) << a.id;
+      EXPECT_EQ(a.row.fees, b.row.fees) << a.id;
+      EXPECT_EQ(a.unapplied, b.unapplied) << a.id;
+    }
+    ASSERT_EQ(ours->totals.currencies().size(), fresh->totals.currencies().size());
+    for (const auto& [currency, row] : fresh->totals.currencies()) {
+      EXPECT_EQ(ours->totals.currencies().at(currency).buckets, row.buckets) << currency.code();
+    }
+    auto fresh_d = dashboard(*store_, as_of);
+    auto ours_d = kept.dashboard(*store_);
+    ASSERT_TRUE(fresh_d && ours_d);
+    ASSERT_EQ(ours_d->currencies.size(), fresh_d->currencies.size());
+    for (const auto& [currency, c] : fresh_d->currencies) {
+      const DashboardCurrency& o = ours_d->currencies.at(currency);
+      EXPECT_EQ(o.aging.buckets, c.aging.buckets) << currency.code();
+      EXPECT_EQ(o.sales_90_days, c.sales_90_days) << currency.code();
+      EXPECT_EQ(o.collected_30_days, c.collected_30_days) << currency.code();
+      EXPECT_EQ(o.dso_tenths, c.dso_tenths) << currency.code();
+    }
+  }
+  int64_t open_of(const KeptFigures& kept, const std::string& id) { return kept.customers().at(id).figures.row.total; }
+
+  FixedClock clock_{"2026-03-31T10:00:00Z"};
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(KeptFiguresTest, TheFirstRefreshReadsEveryCustomer) {
+  KeptFigures kept;
+  ASSERT_TRUE(kept.refresh(*store_, day("2026-03-31")).is_ok());
+  EXPECT_TRUE(kept.last_read_all());
+  EXPECT_EQ(kept.customers().size(), 42u);
+  EXPECT_EQ(open_of(kept, "K1"), 2000'00);
+  expect_same_as_fresh(kept, day("2026-03-31"));
+}
+
+TEST_F(KeptFiguresTest, NothingNewReadsNothing) {
+  KeptFigures kept;
+  ASSERT_TRUE(kept.refresh(*store_, day("2026-03-31")).is_ok());
+  ASSERT_TRUE(kept.refresh(*store_, day("2026-03-31")).is_ok());
+  EXPECT_FALSE(kept.last_read_all());
+  EXPECT_EQ(kept.last_read_customers(), 0u);
+}
+
+TEST_F(KeptFiguresTest, APaymentRereadsOnlyItsCustomer) {
+  KeptFigures kept;
+  ASSERT_TRUE(kept.refresh(*store_, day("2026-03-31")).is_ok());
+  import(RecordKind::kPayments,
+         "id,customer_id,date,amount,currency,invoice_id\n"
+         "KP-1,K1,2026-03-30,450.00,USD,KI-1\n");
+  ASSERT_TRUE(kept.refresh(*store_, day("2026-03-31")).is_ok());
+  EXPECT_FALSE(kept.last_read_all());
+  EXPECT_EQ(kept.last_read_customers(), 1u);
+  EXPECT_EQ(open_of(kept, "K1"), 1550'00);
+  EXPECT_EQ(kept.customers().at("K1").figures.collected_30_days, 450'00);
+  expect_same_as_fresh(kept, day("2026-03-31"));
+}
+
+TEST_F(KeptFiguresTest, AnInvoiceMovedToAnotherCustomerRereadsBoth) {
+  KeptFigures kept;
+  ASSERT_TRUE(kept.refresh(*store_, day("2026-03-31")).is_ok());
+  import(RecordKind::kInvoices,
+         "id,customer_id,issue_date,due_date,amount,currency\n"
+         "KI-2,K2,2026-03-01,2026-03-31,800.00,USD\n");
+  ASSERT_TRUE(kept.refresh(*store_, day("2026-03-31")).is_ok());
+  EXPECT_EQ(kept.last_read_customers(), 2u);
+  EXPECT_EQ(open_of(kept, "K1"), 1200'00);
+  EXPECT_EQ(open_of(kept, "K2"), 800'00);
+  expect_same_as_fresh(kept, day("2026-03-31"));
+}
+
+TEST_F(KeptFiguresTest, ANewCustomerAndADisputeAreSeen) {
+  KeptFigures kept;
+  ASSERT_TRUE(kept.refresh(*store_, day("2026-03-31")).is_ok());
+  import(RecordKind::kCustomers,
+         "id,name,kind,email,phone,country,region,timezone,currency,credit_limit\n"
+         "K3,Pier Nine,business,c@example.com,,US,CA,America/Los_Angeles,USD,0.00\n");
+  // A payment without an invoice goes to the oldest undisputed invoice: disputing KI-1 moves it
+  // onto KI-2.
+  import(RecordKind::kPayments,
+         "id,customer_id,date,amount,currency\n"
+         "KP-2,K1,2026-03-30,300.00,USD\n");
+  ASSERT_TRUE(kept.refresh(*store_, day("2026-03-31")).is_ok());
+  EXPECT_EQ(kept.last_read_customers(), 2u);
+  EXPECT_EQ(kept.customers().count("K3"), 1u);
+  const auto before = kept.customers().at("K1").figures.row;
+  Dispute d;
+  d.invoice_id = "KI-1";
+  d.customer_id = "K1";
+  d.opened_on = day("2026-03-31");
+  d.reason = "goods damaged";
+  ASSERT_TRUE(in_transaction(*store_, [&](StoreTransaction& t) {
+                return testing::status_of(t.open_dispute(d, "test"));
+              }).is_ok());
+  ASSERT_TRUE(kept.refresh(*store_, day("2026-03-31")).is_ok());
+  EXPECT_EQ(kept.last_read_customers(), 1u);
+  EXPECT_NE(kept.customers().at("K1").figures.row.buckets, before.buckets);
+  expect_same_as_fresh(kept, day("2026-03-31"));
+}
+
+TEST_F(KeptFiguresTest, ANewDayReadsEverythingAgain) {
+  KeptFigures kept;
+  ASSERT_TRUE(kept.refresh(*store_, day("2026-03-31")).is_ok());
+  ASSERT_TRUE(kept.refresh(*store_, day("2026-04-01")).is_ok());
+  EXPECT_TRUE(kept.last_read_all());
+  EXPECT_EQ(kept.as_of(), day("2026-04-01"));
+  expect_same_as_fresh(kept, day("2026-04-01"));
+}
+
+TEST_F(KeptFiguresTest, ChangesToManyCustomersReadTheWholeLedgerOnce) {
+  KeptFigures kept;
+  ASSERT_TRUE(kept.refresh(*store_, day("2026-03-31")).is_ok());
+  // Every generated customer gets a new invoice: more than an eighth of them.
+  std::string csv = "id,customer_id,issue_date,due_date,amount,currency\n";
+  int n = 0;
+  for (const auto& [id, c] : kept.customers()) {
+    csv += "NEW-" + std::to_string(++n) + "," + id + ",2026-03-30,2026-04-29,10," + c.currency.code() + "\n";
+  }
+  import(RecordKind::kInvoices, csv);
+  ASSERT_TRUE(kept.refresh(*store_, day("2026-03-31")).is_ok());
+  EXPECT_TRUE(kept.last_read_all());
+  expect_same_as_fresh(kept, day("2026-03-31"));
+}
+
+}  // namespace
+}  // namespace squeaky
