@@ -211,20 +211,11 @@ Status finish_dashboard(Store& store, Dashboard& d) {
   for (auto& [currency, c] : d.currencies) {
     c.dso_tenths = dso_simple_tenths(c.aging.total, c.sales_90_days, kDsoPeriodDays);
   }
-  auto actions = store.actions("", "");
-  if (!actions) return actions.status();
-  d.actions_today = 0;
-  d.calls_open = 0;
-  for (const ActionRecord& a : *actions) {
-    if (a.on == d.as_of && a.status != "skipped") ++d.actions_today;
-    if (a.status == "open") ++d.calls_open;
-  }
-  d.outbox_waiting = 0;
-  for (const char* status : {"queued", "held", "failed", "unknown"}) {
-    auto items = store.outbox(status, "", /*with_content=*/false);
-    if (!items) return items.status();
-    d.outbox_waiting += static_cast<int64_t>(items->size());
-  }
+  auto counts = store.work_counts(d.as_of);
+  if (!counts) return counts.status();
+  d.actions_today = counts->actions_on;
+  d.calls_open = counts->calls_open;
+  d.outbox_waiting = counts->outbox_waiting;
   return Status::ok();
 }
 

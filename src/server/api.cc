@@ -19,6 +19,7 @@
 
 #include "app/collect.h"
 #include "app/import.h"
+#include "app/kept_figures.h"
 #include "app/outbox.h"
 #include "app/reports.h"
 #include "app/schedule.h"
@@ -263,6 +264,8 @@ class Api::Impl {
   // The reports that read the whole ledger, and their answers kept until the journal moves.
   static bool report_route(const Route& route);
   ApiResponse remembered(const Route& route, Call& c);
+  // The kept figures brought to the journal's head as of `day` (app/kept_figures.h).
+  Result<const KeptFigures*> figures(Date day);
 
   std::unique_ptr<Store> store_;
   const ServerOptions options_;
@@ -272,6 +275,7 @@ class Api::Impl {
   // The scheduler's own: when it last sent, and what it sends with (made on first use).
   std::map<std::string, ApiResponse> reports_;  // by route, query and minute
   int64_t reports_seq_ = -1;                    // the journal head they were made at
+  KeptFigures figures_;                         // for the aging, the dashboard and the customer list
   static constexpr size_t kSendBatch = 10;
   static constexpr std::chrono::minutes kRunRetry{15};
   std::optional<Timestamp> last_send_;
@@ -639,37 +643,30 @@ ApiResponse Api::Impl::customers(Call& c) {
     return error_response(422, "invalid", "overdue '" + overdue_text + "' is not true or false", "overdue");
   }
   const bool overdue_only = overdue_text == "true";
-  auto summary = aging_summary(*store_, *day);
-  if (!summary) return from_status(summary.status());
-  std::map<std::string, const CustomerAging*, std::less<>> aging;
-  for (const CustomerAging& a : summary->customers) aging.emplace(a.id, &a);
+  auto kept = figures(*day);
+  if (!kept) return from_status(kept.status());
   Json rows = Json::array();
   size_t total = 0;
-  Status s = store_->for_each_customer_ledger([&](const CustomerLedger& ledger) {
-    const Customer& cu = ledger.customer;
-    if (!kind.empty() && squeaky::to_string(cu.kind) != kind) return Status::ok();
+  for (const auto& [id, cu] : (*kept)->customers()) {
+    if (!kind.empty() && squeaky::to_string(cu.kind) != kind) continue;
     if (!q.empty()) {
-      std::string hay = cu.id + "\n" + cu.name;
+      std::string hay = id + "\n" + cu.name;
       std::transform(hay.begin(), hay.end(), hay.begin(), [](unsigned char ch) { return std::tolower(ch); });
-      if (hay.find(q) == std::string::npos) return Status::ok();
+      if (hay.find(q) == std::string::npos) continue;
     }
-    auto it = aging.find(cu.id);
-    const AgingRow row = it == aging.end() ? AgingRow{} : it->second->row;
-    if (overdue_only && row.overdue() <= 0) return Status::ok();
+    const AgingRow& row = cu.figures.row;
+    if (overdue_only && row.overdue() <= 0) continue;
     ++total;
-    if (total <= offset || rows.size() >= limit) return Status::ok();
-    rows.push_back({{"id", cu.id},
+    if (total <= offset || rows.size() >= limit) continue;
+    rows.push_back({{"id", id},
                     {"name", cu.name},
                     {"kind", squeaky::to_string(cu.kind)},
                     {"currency", cu.currency.code()},
                     {"open", Money::from_minor(row.total, cu.currency).to_string()},
                     {"overdue", Money::from_minor(row.overdue(), cu.currency).to_string()},
                     {"fees", Money::from_minor(row.fees, cu.currency).to_string()},
-                    {"unapplied", it == aging.end() ? Money::from_minor(0, cu.currency).to_string()
-                                                    : it->second->unapplied.to_string()}});
-    return Status::ok();
-  });
-  if (!s.is_ok()) return from_status(s);
+                    {"unapplied", cu.figures.unapplied.to_string()}});
+  }
   return json_response(200, Json{{"as_of", day->to_string()},
                                  {"total", total},
                                  {"limit", limit},
@@ -753,7 +750,9 @@ ApiResponse Api::Impl::aging(Call& c) {
   ApiResponse failure;
   auto day = as_of(c, nullptr, failure);
   if (!day) return failure;
-  auto summary = aging_summary(*store_, *day);
+  auto kept = figures(*day);
+  if (!kept) return from_status(kept.status());
+  auto summary = (*kept)->aging();
   if (!summary) return from_status(summary.status());
   return json_response(200, aging_json(*summary, query_value(c.request, "by_customer") == "true"));
 }
@@ -829,7 +828,9 @@ ApiResponse Api::Impl::dashboard(Call& c) {
   ApiResponse failure;
   auto day = as_of(c, nullptr, failure);
   if (!day) return failure;
-  auto d = squeaky::dashboard(*store_, *day);
+  auto kept = figures(*day);
+  if (!kept) return from_status(kept.status());
+  auto d = (*kept)->dashboard(*store_);
   if (!d) return from_status(d.status());
   return json_response(200, dashboard_json(*d));
 }
@@ -1272,6 +1273,11 @@ ApiResponse Api::Impl::remembered(const Route& route, Call& c) {
   ApiResponse answer = (this->*(route.handler))(c);
   if (answer.status == 200) reports_.emplace(std::move(key), answer);
   return answer;
+}
+
+Result<const KeptFigures*> Api::Impl::figures(Date day) {
+  if (Status s = figures_.refresh(*store_, day); !s.is_ok()) return s;
+  return &figures_;
 }
 
 Status Api::Impl::load_templates_once() {

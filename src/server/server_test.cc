@@ -369,6 +369,35 @@ TEST_F(ServerTest, AgingIsByteForByteWhatTheCommandLinePrints) {
   EXPECT_EQ(Json::parse(res->body)["error"]["field"], "as_of");
 }
 
+TEST_F(ServerTest, TheKeptAgingFollowsEveryChangeWhoeverMakesIt) {
+  // The server keeps every customer's figures and rereads only the customers a change names; after
+  // a change through the API and one by another process its answer is still the command line's.
+  const SignedIn owner = sign_in("olga");
+  const auto aging_now = [&] {
+    auto res = client_->Get("/api/v1/aging?as_of=2026-03-31&by_customer=true", owner.headers(false));
+    EXPECT_TRUE(res && res->status == 200);
+    const std::string cli = command_output("SQUEAKY_NOW=" + std::string(kNow) + " " + SQUEAKY_BINARY + " --db " + db_ +
+                                           " aging --as-of 2026-03-31 --by-customer --json");
+    EXPECT_EQ(res ? res->body : "", cli);
+    return Json::parse(res ? res->body : "{}");
+  };
+  EXPECT_EQ(aging_now()["currencies"]["USD"]["total"], "2300.00");
+  auto paid = client_->Post("/api/v1/payments", owner.headers(),
+                            R"({"id":"PAY-800","customer_id":"C1","date":"2026-03-30","amount":"500.00",)"
+                            R"("currency":"USD"})",
+                            "application/json");
+  ASSERT_TRUE(paid && paid->status == 201) << (paid ? paid->body : "no answer");
+  EXPECT_EQ(aging_now()["currencies"]["USD"]["total"], "1800.00");
+  std::ofstream(dir_ / "p.csv") << "id,customer_id,date,amount,currency\nPAY-801,C1,2026-03-30,300.00,USD\n";
+  const std::string imported = command_output("SQUEAKY_NOW=" + std::string(kNow) + " " + SQUEAKY_BINARY + " --db " +
+                                              db_ + " import payments " + (dir_ / "p.csv").string());
+  ASSERT_NE(imported.find("1 created"), std::string::npos) << imported;
+  EXPECT_EQ(aging_now()["currencies"]["USD"]["total"], "1500.00");
+  auto list = client_->Get("/api/v1/customers?as_of=2026-03-31&q=C1", owner.headers(false));
+  ASSERT_TRUE(list && list->status == 200);
+  EXPECT_EQ(Json::parse(list->body)["customers"][0]["open"], "1500.00") << list->body;
+}
+
 TEST_F(ServerTest, CustomersFilterAndPage) {
   const SignedIn vera = sign_in("vera");
   auto res = client_->Get("/api/v1/customers?as_of=2026-03-31&overdue=true&limit=1", vera.headers(false));

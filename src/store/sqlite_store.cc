@@ -254,6 +254,7 @@ class SqliteStore final : public Store {
   Result<std::vector<CallRecord>> calls(std::string_view customer_id) override {
     return collection_.calls(customer_id);
   }
+  Result<WorkCounts> work_counts(Date on) override;
   Result<std::optional<Dispute>> open_dispute_on(std::string_view invoice_id) override {
     return collection_.open_dispute_on(invoice_id);
   }
@@ -579,6 +580,31 @@ Status SqliteStore::for_each_customer_ledger(const std::function<Status(const Cu
     if (Status s = visit(ledger); !s.is_ok()) return s;
   }
   return Status::ok();
+}
+
+Result<WorkCounts> SqliteStore::work_counts(Date on) {
+  // One read transaction, so the three counts agree with each other.
+  if (Status s = exec("BEGIN"); !s.is_ok()) return s;
+  WorkCounts counts;
+  Status s = [&]() -> Status {
+    Statement q;
+    if (Status p = q.prepare(db_,
+                             "SELECT (SELECT count(*) FROM actions WHERE on_date = ?1 AND status <> 'skipped'), "
+                             "(SELECT count(*) FROM actions WHERE status = 'open'), "
+                             "(SELECT count(*) FROM outbox WHERE status IN (?2, ?3, ?4, ?5))");
+        !p.is_ok()) {
+      return p;
+    }
+    const std::string day = on.to_string();
+    q.bind(1, day);
+    for (int i = 0; i < 4; ++i) q.bind(i + 2, kOutboxWaiting[i]);
+    if (q.step() != SQLITE_ROW) return error("counting actions and messages");
+    counts = {q.integer(0), q.integer(1), q.integer(2)};
+    return Status::ok();
+  }();
+  (void)exec("COMMIT");
+  if (!s.is_ok()) return s;
+  return counts;
 }
 
 Status SqliteStore::for_each_journal_entry(const std::function<Status(const JournalEntry&)>& visit) {

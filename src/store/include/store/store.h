@@ -106,6 +106,16 @@ class StoreTransaction {
   virtual Status commit() = 0;
 };
 
+// The outbox states in which a letter or email still waits for someone or something.
+inline constexpr const char* kOutboxWaiting[] = {"queued", "held", "failed", "unknown"};
+
+// What waits to be done, counted: for the dashboard.
+struct WorkCounts {
+  int64_t actions_on = 0;      // actions recorded for the day, of every channel, skipped steps left out
+  int64_t calls_open = 0;      // call tasks not yet logged
+  int64_t outbox_waiting = 0;  // letters and emails queued, held for review, failed (to be retried) or unknown
+};
+
 // The journal's last entry as recorded at the last commit.
 struct JournalHead {
   int64_t seq = 0;
@@ -137,6 +147,9 @@ class Store {
   virtual Result<std::vector<OutboxItem>> outbox(std::string_view status, std::string_view customer_id,
                                                  bool with_content) = 0;
   virtual Result<std::optional<OutboxItem>> outbox_item(int64_t action_id) = 0;
+  // The day's actions, the open calls and the messages waiting. A store should override this to
+  // count without reading the rows.
+  virtual Result<WorkCounts> work_counts(Date on);
   // The customer's open dispute on `invoice_id`, if any.
   virtual Result<std::optional<Dispute>> open_dispute_on(std::string_view invoice_id) = 0;
 
