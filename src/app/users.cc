@@ -105,11 +105,16 @@ Status disable_user(Store& store, const std::string& name, std::string_view acto
   return in_transaction(store, [&](StoreTransaction& txn) { return txn.disable_user(name, actor); });
 }
 
-Result<LoginResult> log_in(Store& store, const std::string& name, std::string_view password,
-                           std::string_view client_address, Timestamp now, const LoginLimits& limits) {
-  LoginResult result;
+namespace {
+
+// The password check of a login: refused while the account or the address is locked; a wrong
+// password (or an unknown user) counts a failure against both; a right one clears the account's.
+Result<LoginOutcome> check_credentials(Store& store, const std::string& name, std::string_view password,
+                                       std::string_view client_address, Timestamp now, const LoginLimits& limits,
+                                       std::chrono::seconds& retry_after) {
   // A failure counts for `window`: at now - window it no longer does.
   const Timestamp since(now.seconds() - limits.window + std::chrono::seconds(1));
+  bool locked = false;
   for (const auto& [key, most] : {std::pair{user_key(name), limits.max_failures},
                                   std::pair{address_key(client_address), limits.max_failures_per_address}}) {
     auto failures = store.login_failures(key, since);
@@ -118,10 +123,10 @@ Result<LoginResult> log_in(Store& store, const std::string& name, std::string_vi
     // Locked until the failure that made the count leaves the window.
     const Timestamp oldest_counted = (*failures)[failures->size() - static_cast<size_t>(most)];
     const auto wait = oldest_counted.seconds() + limits.window - now.seconds();
-    result.outcome = LoginOutcome::kLocked;
-    result.retry_after = std::max(result.retry_after, std::max(wait, std::chrono::seconds(1)));
+    locked = true;
+    retry_after = std::max(retry_after, std::max(wait, std::chrono::seconds(1)));
   }
-  if (result.outcome == LoginOutcome::kLocked) return result;
+  if (locked) return LoginOutcome::kLocked;
 
   auto user = store.user(name);
   if (!user) return user.status();
@@ -143,27 +148,48 @@ Result<LoginResult> log_in(Store& store, const std::string& name, std::string_vi
         !s.is_ok()) {
       return s;
     }
-    result.outcome = LoginOutcome::kBadCredentials;
-    return result;
+    return LoginOutcome::kBadCredentials;
   }
-  if ((*user)->disabled) {
-    result.outcome = LoginOutcome::kDisabled;
-    return result;
+  if ((*user)->disabled) return LoginOutcome::kDisabled;
+  if (Status s = in_transaction(store, [&](StoreTransaction& txn) { return txn.clear_login_failures(user_key(name)); });
+      !s.is_ok()) {
+    return s;
   }
+  return LoginOutcome::kOk;
+}
+
+}  // namespace
+
+Result<LoginResult> log_in(Store& store, const std::string& name, std::string_view password,
+                           std::string_view client_address, Timestamp now, const LoginLimits& limits) {
+  LoginResult result;
+  auto outcome = check_credentials(store, name, password, client_address, now, limits, result.retry_after);
+  if (!outcome) return outcome.status();
+  result.outcome = *outcome;
+  if (result.outcome != LoginOutcome::kOk) return result;
+  auto user = store.user(name);
+  if (!user) return user.status();
+  if (!*user) return Status::not_found("no user '" + name + "'");
   result.session_token = random_token();
   result.csrf_token = random_token();
   result.role = (*user)->role;
   result.expires = Timestamp(now.seconds() + limits.session_lifetime);
   const Session session{sha256_hex(result.session_token), name, result.csrf_token, now, result.expires};
-  if (Status s = in_transaction(store,
-                                [&](StoreTransaction& txn) {
-                                  if (Status r = txn.clear_login_failures(user_key(name)); !r.is_ok()) return r;
-                                  return txn.add_session(session);
-                                });
-      !s.is_ok()) {
+  if (Status s = in_transaction(store, [&](StoreTransaction& txn) { return txn.add_session(session); }); !s.is_ok()) {
     return s;
   }
-  result.outcome = LoginOutcome::kOk;
+  return result;
+}
+
+Result<LoginResult> change_own_password(Store& store, const std::string& name, std::string_view current,
+                                        std::string_view password, std::string_view client_address, Timestamp now,
+                                        PasswordCost cost, const LoginLimits& limits, std::string_view actor) {
+  LoginResult result;
+  auto outcome = check_credentials(store, name, current, client_address, now, limits, result.retry_after);
+  if (!outcome) return outcome.status();
+  result.outcome = *outcome;
+  if (result.outcome != LoginOutcome::kOk) return result;
+  if (Status s = change_password(store, name, password, cost, actor); !s.is_ok()) return s;
   return result;
 }
 

@@ -190,5 +190,20 @@ TEST_F(UsersTest, ChangingThePasswordEndsSessionsAndTheOldPasswordStopsWorking) 
   }
 }
 
+TEST_F(UsersTest, OwnPasswordChangesNeedTheCurrentOneAndGuessesCountAsFailedLogins) {
+  const auto change = [&](std::string_view current, Timestamp at) {
+    return change_own_password(*store_, "alice", current, "battery staple", "127.0.0.1", at, PasswordCost::kMinimum, {},
+                               "user alice")
+        ->outcome;
+  };
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(change("guess " + std::to_string(i), now_), LoginOutcome::kBadCredentials);
+  // Five guesses lock the account: the right password changes nothing now, nor can alice log in.
+  EXPECT_EQ(change("correct horse", now_), LoginOutcome::kLocked);
+  EXPECT_EQ(log_in(*store_, "alice", "correct horse", "127.0.0.1", now_)->outcome, LoginOutcome::kLocked);
+  const Timestamp after(now_.seconds() + std::chrono::minutes(15));
+  EXPECT_EQ(change("correct horse", after), LoginOutcome::kOk);
+  EXPECT_EQ(log_in(*store_, "alice", "battery staple", "127.0.0.1", after)->outcome, LoginOutcome::kOk);
+}
+
 }  // namespace
 }  // namespace squeaky

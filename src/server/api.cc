@@ -518,6 +518,27 @@ ApiResponse Api::Impl::metrics(Call&) {
 
 ApiResponse Api::Impl::openapi(Call&) { return json_response(200, std::string(openapi_json())); }
 
+namespace {
+
+// The answer to a login that did not pass, if it did not.
+std::optional<ApiResponse> login_refused(const LoginResult& result, const std::string& name) {
+  switch (result.outcome) {
+    case LoginOutcome::kLocked: {
+      ApiResponse r = error_response(
+          429, "rate_limited",
+          "too many failed logins; try again in " + std::to_string(result.retry_after.count()) + " seconds");
+      r.headers.emplace_back("Retry-After", std::to_string(result.retry_after.count()));
+      return r;
+    }
+    case LoginOutcome::kBadCredentials: return error_response(401, "unauthorized", "wrong name or password");
+    case LoginOutcome::kDisabled: return error_response(403, "forbidden", "the user '" + name + "' is disabled");
+    case LoginOutcome::kOk: break;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 ApiResponse Api::Impl::log_in(Call& c) {
   Body body(c.request.body);
   const std::string name = body.text("name");
@@ -525,18 +546,7 @@ ApiResponse Api::Impl::log_in(Call& c) {
   if (body.failure()) return *body.failure();
   auto result = squeaky::log_in(*store_, name, password, c.request.client_address, c.now, options_.login);
   if (!result) return from_status(result.status());
-  switch (result->outcome) {
-    case LoginOutcome::kLocked: {
-      ApiResponse r = error_response(
-          429, "rate_limited",
-          "too many failed logins; try again in " + std::to_string(result->retry_after.count()) + " seconds");
-      r.headers.emplace_back("Retry-After", std::to_string(result->retry_after.count()));
-      return r;
-    }
-    case LoginOutcome::kBadCredentials: return error_response(401, "unauthorized", "wrong name or password");
-    case LoginOutcome::kDisabled: return error_response(403, "forbidden", "the user '" + name + "' is disabled");
-    case LoginOutcome::kOk: break;
-  }
+  if (auto refused = login_refused(*result, name)) return *refused;
   const auto lifetime = result->expires.seconds() - c.now.seconds();
   ApiResponse r = json_response(200, Json{{"user", name},
                                           {"role", squeaky::to_string(result->role)},
@@ -1192,9 +1202,21 @@ ApiResponse Api::Impl::change_password(Call& c) {
   }
   Body body(c.request.body);
   const std::string password = body.text("password");
+  // One's own password only with the current one, so that a session left open is not enough.
+  const bool own = c.who->user == name;
+  const std::string current = own ? body.text("current_password") : "";
   if (body.failure()) return *body.failure();
   if (Status s = check_password(password); !s.is_ok()) return from_status(s, "password");
-  return changed(squeaky::change_password(*store_, name, password, options_.password_cost, c.who->actor));
+  if (!own) return changed(squeaky::change_password(*store_, name, password, options_.password_cost, c.who->actor));
+  auto result = change_own_password(*store_, name, current, password, c.request.client_address, c.now,
+                                    options_.password_cost, options_.login, c.who->actor);
+  if (!result) return from_status(result.status());
+  // Not 401: the session is still good.
+  if (result->outcome == LoginOutcome::kBadCredentials) {
+    return error_response(403, "forbidden", "the current password is wrong");
+  }
+  if (auto refused = login_refused(*result, name)) return *refused;
+  return changed(Status::ok());
 }
 
 ApiResponse Api::Impl::disable_user(Call& c) {

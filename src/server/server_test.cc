@@ -727,8 +727,19 @@ TEST_F(ServerTest, OwnersManageUsersAndUsersTheirOwnPassword) {
   res = client_->Post("/api/v1/users/carl/password", nina.headers(), R"({"password":"new-password-1"})",
                       "application/json");
   EXPECT_EQ(res->status, 403);
+  // Her own needs her current password: a session left open is not enough.
   res = client_->Post("/api/v1/users/nina/password", nina.headers(), R"({"password":"new-password-1"})",
                       "application/json");
+  EXPECT_EQ(res->status, 422) << res->body;
+  const int64_t before_wrong = head().seq;
+  res = client_->Post("/api/v1/users/nina/password", nina.headers(),
+                      R"({"password":"new-password-1","current_password":"guess-1234"})", "application/json");
+  EXPECT_EQ(res->status, 403);
+  EXPECT_EQ(res->body, R"({"error":{"code":"forbidden","message":"the current password is wrong"}})"
+                       "\n");
+  EXPECT_EQ(head().seq, before_wrong);
+  res = client_->Post("/api/v1/users/nina/password", nina.headers(),
+                      R"({"password":"new-password-1","current_password":"nina-password"})", "application/json");
   EXPECT_EQ(res->status, 200) << res->body;
   // Her session ended with the change.
   EXPECT_EQ(client_->Get("/api/v1/me", nina.headers(false))->status, 401);

@@ -71,6 +71,12 @@ struct LoginResult {
 // account and the address; success clears the account's failures.
 Result<LoginResult> log_in(Store& store, const std::string& name, std::string_view password,
                            std::string_view client_address, Timestamp now, const LoginLimits& limits = {});
+// Changes the password of `name` when `current` is its password now, under the same limits and
+// counting the same failures as log_in (a stolen session must not be a way to guess it). Opens no
+// session; changing the password ends the user's sessions.
+Result<LoginResult> change_own_password(Store& store, const std::string& name, std::string_view current,
+                                        std::string_view password, std::string_view client_address, Timestamp now,
+                                        PasswordCost cost, const LoginLimits& limits, std::string_view actor);
 // Fails with kNotFound when the session does not exist (any more).
 Status log_out(Store& store, std::string_view session_token);
 
