@@ -1,6 +1,7 @@
 #include "app/collect.h"
 
 #include <algorithm>
+#include <charconv>
 #include <unordered_map>
 
 #include <date/tz.h>
@@ -265,6 +266,36 @@ GuardDecision guard_call(const GuardSettings& settings, const CustomerLedger& le
 }
 
 }  // namespace
+
+Result<Shard> Shard::parse(std::string_view text) {
+  const auto number = [](std::string_view digits, int& out) {
+    const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), out);
+    return ec == std::errc() && end == digits.data() + digits.size() && !digits.empty();
+  };
+  const size_t slash = text.find('/');
+  Shard s;
+  if (slash == std::string_view::npos || !number(text.substr(0, slash), s.index) ||
+      !number(text.substr(slash + 1), s.count)) {
+    return Status::invalid("is not K/N (this machine's part K of N parts, such as 2/3)");
+  }
+  if (s.count < 1 || s.count > 1024)
+    return Status::invalid("splits the customers into 1 to 1024 parts, not " + std::to_string(s.count));
+  if (s.index < 1 || s.index > s.count) {
+    return Status::invalid("names part " + std::to_string(s.index) + " of " + std::to_string(s.count) +
+                           ": the part is 1 to " + std::to_string(s.count));
+  }
+  return s;
+}
+
+bool Shard::owns(std::string_view customer_id) const {
+  if (count == 1) return true;
+  uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a: the same on every machine and compiler
+  for (char c : customer_id) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ULL;
+  }
+  return static_cast<int>(h % static_cast<uint64_t>(count)) == index - 1;
+}
 
 Result<RunReport> run_day(Store& store, const PlanSet& plans, Date as_of, const GuardSettings& rules,
                           const RunOptions& options) {

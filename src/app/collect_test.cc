@@ -514,5 +514,35 @@ TEST(CollectabilityTest, FollowsThePriors) {
   EXPECT_EQ(collectable_minor_units(100000, 45), 85000);
 }
 
+TEST(ShardTest, EveryCustomerIsInExactlyOnePartAndStaysThere) {
+  const Shard one = *Shard::parse("1/3");
+  const Shard two = *Shard::parse("2/3");
+  const Shard three = *Shard::parse("3/3");
+  // Pinned: changing the hash would move customers between machines from one day to the next.
+  EXPECT_TRUE(one.owns("C0001"));
+  EXPECT_TRUE(one.owns("C0002"));
+  EXPECT_TRUE(two.owns("C0003"));
+  EXPECT_TRUE(two.owns("ACME-17"));
+  int counts[3] = {0, 0, 0};
+  for (int i = 0; i < 3000; ++i) {
+    const std::string id = "C" + std::to_string(i);
+    const int parts = one.owns(id) + two.owns(id) + three.owns(id);
+    ASSERT_EQ(parts, 1) << id;
+    counts[one.owns(id) ? 0 : two.owns(id) ? 1 : 2]++;
+  }
+  for (int c : counts) EXPECT_GT(c, 900);
+  EXPECT_TRUE(Shard{}.owns("anything"));
+  EXPECT_EQ(two.to_string(), "2/3");
+}
+
+TEST(ShardTest, ABadShardIsNamed) {
+  EXPECT_EQ(Shard::parse("2").status().message(), "is not K/N (this machine's part K of N parts, such as 2/3)");
+  EXPECT_EQ(Shard::parse("a/3").status().message(), "is not K/N (this machine's part K of N parts, such as 2/3)");
+  EXPECT_EQ(Shard::parse("4/3").status().message(), "names part 4 of 3: the part is 1 to 3");
+  EXPECT_EQ(Shard::parse("0/3").status().message(), "names part 0 of 3: the part is 1 to 3");
+  EXPECT_EQ(Shard::parse("1/0").status().message(), "splits the customers into 1 to 1024 parts, not 0");
+  EXPECT_EQ(*Shard::parse("1/1"), Shard{});
+}
+
 }  // namespace
 }  // namespace squeaky

@@ -745,7 +745,7 @@ TEST_F(OutboxTest, OutboxReviewHoldsTheRunsMessagesUntilAPersonApprovesThem) {
   use_port(server.port());
   settings_->review_messages = true;
   auto report = run_day(*store_, default_plan_set(), day(kRunDay), settings_->compliance,
-                        RunOptions{settings_->review_messages, ""});
+                        RunOptions{settings_->review_messages, "", {}});
   ASSERT_TRUE(report) << report.status().message();
   const int64_t notice = item_of("C1", "email").action_id;
   const int64_t reminder = item_of("C2", "email").action_id;

@@ -141,7 +141,7 @@ int CollectCommands::dispatch(CLI::App* cmd, const std::string& db, const std::s
       return 0;
     }
     if (days_ != 1) return usage_error(Status::invalid("--days goes with --dry-run"));
-    auto report = run_day(store, *plans, *as_of, settings->compliance, RunOptions{settings->review_messages, ""});
+    auto report = run_day(store, *plans, *as_of, settings->compliance, RunOptions{settings->review_messages, "", {}});
     if (!report) return fail(report.status());
     std::cout << (json_ ? run_json(*report) : run_text(*report));
     return 0;

@@ -1033,7 +1033,7 @@ ApiResponse Api::Impl::run(Call& c) {
     return json_response(200, forecast_json(*days));
   }
   auto report = run_day(*store_, options_.plans, *day, options_.settings.compliance,
-                        RunOptions{options_.settings.review_messages, c.who->actor});
+                        RunOptions{options_.settings.review_messages, c.who->actor, {}});
   if (!report) return from_status(report.status());
   return json_response(report->already_run ? 200 : 201, run_json(*report));
 }
@@ -1333,7 +1333,7 @@ Timestamp Api::Impl::tick(Timestamp now) {
   if (work.run) {
     const auto start = std::chrono::steady_clock::now();
     auto report = run_day(*store_, options_.plans, *work.run, options_.settings.compliance,
-                          RunOptions{options_.settings.review_messages, ""});
+                          RunOptions{options_.settings.review_messages, "", {}});
     const auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
     if (report) {
       metrics_.observe_run(took);

@@ -10,6 +10,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "charges/fees.h"
@@ -50,6 +51,21 @@ struct RunReport {
   size_t fees = 0;
 };
 
+// One of `count` parts of the customers, for machines that split a day's run between them. A
+// customer belongs to part (FNV-1a 64-bit hash of its id) mod count + 1, so every machine agrees
+// and a customer stays in its part from day to day.
+struct Shard {
+  int index = 1;  // 1 to count
+  int count = 1;  // 1: the whole ledger
+
+  // "K/N" with 1 <= K <= N <= 1024. The message completes "--shard '<text>' ...".
+  static Result<Shard> parse(std::string_view text);
+  std::string to_string() const { return std::to_string(index) + "/" + std::to_string(count); }
+  bool whole() const { return count == 1; }
+  bool owns(std::string_view customer_id) const;
+  bool operator==(const Shard&) const = default;
+};
+
 // How a run treats what it queues.
 struct RunOptions {
   // The day's letters and emails wait in the outbox as "held" until a person approves them
@@ -59,6 +75,8 @@ struct RunOptions {
   // Who asked for the run, when not the daily schedule: "user alice" (the API). Empty: the
   // schedule, or the command line.
   std::string by;
+  // The part of the customers this run plans; the day is run when every part of it has been.
+  Shard shard;
 };
 
 // Runs the day under the compliance guard's `rules`. Fails with kConflict when a later day has
