@@ -1,6 +1,6 @@
-// Opening the ledger's database. The location names the store: a file path is an SQLite
-// database (the embedded default); other stores (a PostgreSQL server) will be chosen here by
-// their URL, so that the front ends never name a store. Thread-safe; the store it returns is not.
+// Opening the ledger's database. The location names the store: a postgresql:// or postgres://
+// URL is a database on a PostgreSQL server, anything else the path of an SQLite database (the
+// embedded default). The front ends never name a store. Thread-safe; the store it returns is not.
 #pragma once
 
 #include <memory>
