@@ -25,7 +25,7 @@
 #include "app/verify.h"
 #include "smtp_server.h"
 #include "store/journal.h"
-#include "store/sqlite_store.h"
+#include "test_store.h"
 #include "testing.h"
 
 namespace squeaky {
@@ -138,7 +138,7 @@ class OutboxTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = testing::scratch_dir("outbox");
-    auto store = open_sqlite_store((dir_ / "squeaky.db").string(), clock_, OpenMode::kCreateIfMissing);
+    auto store = testing::open_test_store((dir_ / "squeaky.db").string(), clock_, OpenMode::kCreateIfMissing);
     ASSERT_TRUE(store) << store.status().message();
     store_ = std::move(*store);
     auto templates = load_templates(std::nullopt);
