@@ -12,4 +12,10 @@ Result<std::unique_ptr<Store>> open_database(const std::string& location, const 
 
 int database_schema_version() { return sqlite_schema_version(); }
 
+bool is_server_database(const std::string& location) { return is_postgres_url(location); }
+
+std::string database_display_name(const std::string& location) {
+  return is_postgres_url(location) ? redacted_postgres_url(location) : location;
+}
+
 }  // namespace squeaky

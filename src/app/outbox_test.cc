@@ -806,5 +806,22 @@ TEST_F(OutboxTest, OutboxAHeldItemWaitsUntilApproved) {
   EXPECT_EQ(server.messages().size(), 1u);
 }
 
+// One dispatcher at a time per ledger: a lock file beside an SQLite database, a session lock on a
+// PostgreSQL one, seen by every process that opens the same database.
+TEST_F(OutboxTest, OutboxOnlyOneDispatcherHoldsTheLockAtATime) {
+  auto location = testing::test_store_location(dir_ / "squeaky.db");
+  ASSERT_TRUE(location) << location.status().message();
+  {
+    DispatchLock first;
+    ASSERT_TRUE(first.take(*location).is_ok());
+    DispatchLock second;
+    const Status busy = second.take(*location);
+    EXPECT_EQ(busy.code(), ErrorCode::kConflict) << busy.message();
+    EXPECT_NE(busy.message().find("another squeaky is sending or printing"), std::string::npos);
+  }
+  DispatchLock again;  // the first let go when it ended
+  EXPECT_TRUE(again.take(*location).is_ok());
+}
+
 }  // namespace
 }  // namespace squeaky

@@ -287,6 +287,42 @@ std::string redacted_postgres_url(std::string_view url) {
   return out;
 }
 
+namespace {
+
+class PostgresSessionLock final : public PostgresLock {
+ public:
+  explicit PostgresSessionLock(PGconn* conn) : conn_(conn) {}
+  ~PostgresSessionLock() override { PQfinish(conn_); }  // ending the session lets the lock go
+  PostgresSessionLock(const PostgresSessionLock&) = delete;
+  PostgresSessionLock& operator=(const PostgresSessionLock&) = delete;
+
+ private:
+  PGconn* conn_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<PostgresLock>> try_postgres_lock(const std::string& url, int64_t key) {
+  PGconn* conn = PQconnectdb(url.c_str());
+  if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
+    std::string message = conn != nullptr ? message_of(PQerrorMessage(conn)) : "out of memory";
+    PQfinish(conn);
+    return Status::io_error("cannot open database " + redacted_postgres_url(url) + ": " + message);
+  }
+  auto lock = std::make_unique<PostgresSessionLock>(conn);
+  const std::string key_text = std::to_string(key);
+  const char* values[] = {key_text.c_str()};
+  PgResult r(PQexecParams(conn, "SELECT pg_try_advisory_lock($1::bigint)", 1, nullptr, values, nullptr, nullptr, 0));
+  if (PQresultStatus(r.get()) != PGRES_TUPLES_OK || PQntuples(r.get()) != 1) {
+    return Status::io_error("taking a lock on " + redacted_postgres_url(url) + ": " +
+                            message_of(PQresultErrorMessage(r.get())));
+  }
+  if (std::string_view(PQgetvalue(r.get(), 0, 0)) != "t") {
+    return Status::conflict("the lock is held by another session on " + redacted_postgres_url(url));
+  }
+  return std::unique_ptr<PostgresLock>(std::move(lock));
+}
+
 Result<std::unique_ptr<Store>> open_postgres_store(const std::string& url, const Clock& clock, OpenMode mode) {
   PGconn* conn = PQconnectdb(url.c_str());
   if (conn == nullptr)

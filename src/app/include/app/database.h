@@ -17,4 +17,10 @@ Result<std::unique_ptr<Store>> open_database(const std::string& location, const 
 // The schema version this build of squeaky writes.
 int database_schema_version();
 
+// Whether `location` names a database on a server (a PostgreSQL URL) rather than a file.
+bool is_server_database(const std::string& location);
+
+// How to name the database in messages: the path, or the URL without its password.
+std::string database_display_name(const std::string& location);
+
 }  // namespace squeaky

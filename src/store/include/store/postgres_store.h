@@ -9,6 +9,7 @@
 // one unbroken chain. Readers do not wait. Not thread-safe: one PostgresStore per thread.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -29,5 +30,16 @@ Result<std::unique_ptr<Store>> open_postgres_store(const std::string& url, const
 
 // `url` with any password taken out, fit for messages and logs.
 std::string redacted_postgres_url(std::string_view url);
+
+// A lock on a whole PostgreSQL database, shared by every process and machine that uses it, held
+// while the object lives (a session advisory lock, on a connection of its own): what a lock file
+// beside an SQLite database is. Not thread-safe.
+class PostgresLock {
+ public:
+  virtual ~PostgresLock() = default;
+};
+
+// Takes the lock `key` on the database `url` if no other session holds it; kConflict if one does.
+Result<std::unique_ptr<PostgresLock>> try_postgres_lock(const std::string& url, int64_t key);
 
 }  // namespace squeaky
