@@ -224,7 +224,8 @@ TEST_P(StoreTest, TamperingBreaksTheChainAtTheAlteredEntry) {
 TEST_P(StoreTest, EveryKindOfRecordComesBackAsItWasStored) {
   auto store = open();
   fill(*store);
-  const std::string blob("%PDF\0\x01\xff\xfe binary \\x00 'quoted'", 31);
+  static constexpr char kBytes[] = "%PDF\0\x01\xff\xfe binary \\x00 'quoted'";
+  const std::string blob(kBytes, sizeof kBytes - 1);
   int64_t action_id = 0;
   ASSERT_TRUE(
       in_transaction(*store, [&](StoreTransaction& txn) -> Status {
