@@ -77,7 +77,7 @@ class PostgresConnection;
 
 class PostgresStatement final : public sql::StatementImpl {
  public:
-  PostgresStatement(PostgresConnection& db, std::string text, std::vector<bool> used, std::string name)
+  PostgresStatement(PostgresConnection& db, std::string text, const std::vector<bool>& used, std::string name)
       : db_(db), text_(std::move(text)), name_(std::move(name)) {
     for (bool u : used) types_.push_back(u ? 0 : kTextOid);  // an unused one still needs a type
     values_.resize(types_.size());
@@ -99,8 +99,7 @@ class PostgresStatement final : public sql::StatementImpl {
     null_.assign(null_.size(), true);
   }
   std::string_view text(int col) const override {
-    return std::string_view(PQgetvalue(result_.get(), row_, col),
-                            static_cast<size_t>(PQgetlength(result_.get(), row_, col)));
+    return {PQgetvalue(result_.get(), row_, col), static_cast<size_t>(PQgetlength(result_.get(), row_, col))};
   }
   int64_t integer(int col) const override {
     const std::string_view t = text(col);
@@ -158,7 +157,7 @@ class PostgresConnection final : public sql::Connection {
     std::string converted = numbered_parameters(text, used);
     std::string name = persistent ? "squeaky_" + std::to_string(++statements_) : std::string();
     return std::unique_ptr<sql::StatementImpl>(
-        std::make_unique<PostgresStatement>(*this, std::move(converted), std::move(used), std::move(name)));
+        std::make_unique<PostgresStatement>(*this, std::move(converted), used, std::move(name)));
   }
 
   Status exec(const char* script) override {
