@@ -135,6 +135,7 @@ class PostgresStatement final : public sql::StatementImpl {
   std::string text_;
   std::string name_;  // "" for a statement run once
   bool prepared_ = false;
+  int generation_ = 0;  // the connection's session it was prepared in
   std::vector<Oid> types_;
   std::vector<std::string> values_;
   std::vector<bool> null_;
@@ -161,6 +162,8 @@ class PostgresConnection final : public sql::Connection {
   }
 
   Status exec(const char* script) override {
+    const std::string_view command(script);
+    if (command == "COMMIT" || command == "ROLLBACK") in_transaction_ = false;
     PgResult r(PQexec(conn_, script));
     if (!succeeded(r.get())) return error("running SQL");
     // COMMIT of a transaction that failed earlier answers ROLLBACK rather than an error.
@@ -177,7 +180,10 @@ class PostgresConnection final : public sql::Connection {
   }
 
   Status begin_write() override {
-    if (Status s = exec("BEGIN"); !s.is_ok()) return s;
+    Status begun = exec("BEGIN");
+    if (!begun.is_ok() && reconnect()) begun = exec("BEGIN");
+    if (!begun.is_ok()) return begun;
+    in_transaction_ = true;
     if (Status s = exec(kTakeWriterLock); !s.is_ok()) {
       (void)exec("ROLLBACK");
       return s;
@@ -207,6 +213,18 @@ class PostgresConnection final : public sql::Connection {
     return false;
   }
 
+  // After a lost connection (the server restarted, the session was ended), connects again so that
+  // a long-lived store (squeaky serve) carries on. Never inside a transaction: its work went with
+  // the session, and the transaction fails. Returns whether it connected again.
+  bool reconnect() {
+    if (in_transaction_ || PQstatus(conn_) == CONNECTION_OK) return false;
+    PQreset(conn_);
+    if (PQstatus(conn_) != CONNECTION_OK) return false;
+    ++generation_;  // the session's prepared statements are gone
+    return true;
+  }
+  int generation() const { return generation_; }
+
   PGconn* conn() { return conn_; }
 
  private:
@@ -215,6 +233,8 @@ class PostgresConnection final : public sql::Connection {
   std::string last_error_;
   int64_t changes_ = 0;
   int statements_ = 0;
+  bool in_transaction_ = false;  // between begin_write() and COMMIT or ROLLBACK
+  int generation_ = 0;           // sessions so far, less one
 };
 
 int PostgresStatement::step() {
@@ -226,18 +246,24 @@ int PostgresStatement::step() {
       lengths[i] = static_cast<int>(values_[i].size());
     }
     const int n = static_cast<int>(values_.size());
-    if (!name_.empty() && !prepared_) {
-      PgResult r(PQprepare(db_.conn(), name_.c_str(), text_.c_str(), n, types_.data()));
-      if (!db_.succeeded(r.get())) return sql::kError;
-      prepared_ = true;
-    }
-    result_.reset(name_.empty() ? PQexecParams(db_.conn(), text_.c_str(), n, types_.data(), values.data(),
-                                               lengths.data(), formats_.data(), 0)
-                                : PQexecPrepared(db_.conn(), name_.c_str(), n, values.data(), lengths.data(),
-                                                 formats_.data(), 0));
-    if (!db_.succeeded(result_.get())) {
-      result_.reset();
-      return sql::kError;
+    for (int attempt = 0;; ++attempt) {
+      if (prepared_ && generation_ != db_.generation()) prepared_ = false;
+      if (!name_.empty() && !prepared_) {
+        PgResult r(PQprepare(db_.conn(), name_.c_str(), text_.c_str(), n, types_.data()));
+        if (db_.succeeded(r.get())) {
+          prepared_ = true;
+          generation_ = db_.generation();
+        }
+      }
+      if (name_.empty() || prepared_) {
+        result_.reset(name_.empty() ? PQexecParams(db_.conn(), text_.c_str(), n, types_.data(), values.data(),
+                                                   lengths.data(), formats_.data(), 0)
+                                    : PQexecPrepared(db_.conn(), name_.c_str(), n, values.data(), lengths.data(),
+                                                     formats_.data(), 0));
+        if (db_.succeeded(result_.get())) break;
+        result_.reset();
+      }
+      if (attempt > 0 || !db_.reconnect()) return sql::kError;
     }
     rows_ = PQresultStatus(result_.get()) == PGRES_TUPLES_OK ? PQntuples(result_.get()) : 0;
   }
@@ -323,7 +349,10 @@ Result<std::unique_ptr<PostgresLock>> try_postgres_lock(const std::string& url, 
 }
 
 Result<std::unique_ptr<Store>> open_postgres_store(const std::string& url, const Clock& clock, OpenMode mode) {
-  PGconn* conn = PQconnectdb(url.c_str());
+  // The encoding goes with the connection's parameters, so that a reconnection keeps it.
+  const char* const keywords[] = {"dbname", "client_encoding", nullptr};
+  const char* const values[] = {url.c_str(), "UTF8", nullptr};
+  PGconn* conn = PQconnectdbParams(keywords, values, 1);
   if (conn == nullptr)
     return Status::io_error("cannot open database " + redacted_postgres_url(url) + ": out of memory");
   if (PQstatus(conn) != CONNECTION_OK) {
@@ -333,10 +362,6 @@ Result<std::unique_ptr<Store>> open_postgres_store(const std::string& url, const
   }
   PQsetNoticeProcessor(conn, ignore_notice, nullptr);
   auto connection = std::make_unique<PostgresConnection>(conn, describe(conn));
-  if (PQsetClientEncoding(conn, "UTF8") != 0) {
-    return Status::io_error("cannot open database " + redacted_postgres_url(url) +
-                            ": the server does not speak UTF-8: " + message_of(PQerrorMessage(conn)));
-  }
   if (mode == OpenMode::kMustExist) {
     PgResult r(PQexec(conn, "SELECT to_regclass('schema_migrations') IS NULL"));
     if (!connection->succeeded(r.get())) return connection->error("cannot open database " + redacted_postgres_url(url));

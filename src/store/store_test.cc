@@ -572,6 +572,48 @@ TEST(PostgresStoreTest, ALedgerMustExistWhenAskedFor) {
   EXPECT_NE(store.status().message().find("no squeaky ledger in postgresql://"), std::string::npos);
 }
 
+// The server ended the store's session (a restart, an administrator): the next read connects
+// again, and so does the next transaction; prepared statements are made again.
+TEST(PostgresStoreTest, AStoreCarriesOnAfterItsSessionWasEnded) {
+  if (testing::postgres_server_url().empty()) GTEST_SKIP() << "no PostgreSQL test server";
+  const std::string name = testing::postgres_database_name("PostgresStoreTest.Reconnects");
+  auto url = testing::fresh_postgres_database("PostgresStoreTest.Reconnects");
+  ASSERT_TRUE(url);
+  FixedClock clock("2026-04-01T09:00:00Z");
+  auto store = open_postgres_store(*url, clock, OpenMode::kCreateIfMissing);
+  ASSERT_TRUE(store) << store.status().message();
+  const auto end_sessions = [&] {
+    ASSERT_TRUE(
+        testing::postgres_exec(testing::postgres_server_url(),
+                               "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE datname = '" +
+                                   name + "' AND pid <> pg_backend_pid()")
+            .is_ok());
+  };
+  ASSERT_TRUE(in_transaction(**store, [&](StoreTransaction& txn) {
+                return testing::status_of(txn.put_customer(customer("C1"), "import customers.csv:2"));
+              }).is_ok());
+  end_sessions();
+  auto head = (*store)->journal_head();
+  ASSERT_TRUE(head) << head.status().message();
+  EXPECT_EQ(head->seq, 1);
+  end_sessions();
+  ASSERT_TRUE(in_transaction(**store, [&](StoreTransaction& txn) {
+                return testing::status_of(txn.put_invoice(invoice("INV-1", 100), "import invoices.csv:2"));
+              }).is_ok());
+  EXPECT_EQ((*store)->journal_head()->seq, 2);
+  // A transaction whose session ends under it fails, and the store carries on after it.
+  {
+    auto txn = (*store)->begin();
+    ASSERT_TRUE(txn);
+    ASSERT_TRUE((*txn)->put_invoice(invoice("INV-2", 200), "import invoices.csv:3"));
+    end_sessions();
+    EXPECT_FALSE((*txn)->commit().is_ok());
+  }
+  EXPECT_EQ((*store)->journal_head()->seq, 2);
+  EXPECT_FALSE(*(*store)->customer_ledger("C9"));
+  EXPECT_EQ((*(*store)->customer_ledger("C1"))->invoices.size(), 1u);
+}
+
 TEST(RecordFieldsTest, UpdatedPayloadListsOnlyWhatChanged) {
   Invoice a = invoice("INV-1", 100);
   Invoice b = a;
