@@ -12,6 +12,9 @@ packages=(
   libmstch-dev libcairo2-dev libpango1.0-dev libcurl4-openssl-dev fonts-dejavu-core fonts-noto-cjk
   # the HTTP server (squeaky serve) and its passwords and tokens
   libcpp-httplib-dev libsodium-dev
+  # the shared store: libpq to talk to a PostgreSQL server, and the server itself, which the
+  # tests start on a loopback port (tests/support/postgres_cluster.sh)
+  libpq-dev postgresql
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev sqlite3 python3-aiosmtpd poppler-utils
   # the web app's browser tests (playwright-core drives Debian's Chromium)

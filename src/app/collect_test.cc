@@ -11,7 +11,7 @@
 
 #include "ledger/aging.h"
 #include "ledger/allocation.h"
-#include "store/sqlite_store.h"
+#include "test_store.h"
 #include "testing.h"
 
 namespace squeaky {
@@ -28,7 +28,7 @@ class CollectionScenario : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = testing::scratch_dir("collect");
-    auto store = open_sqlite_store((dir_ / "squeaky.db").string(), clock_, OpenMode::kCreateIfMissing);
+    auto store = testing::open_test_store((dir_ / "squeaky.db").string(), clock_, OpenMode::kCreateIfMissing);
     ASSERT_TRUE(store) << store.status().message();
     store_ = std::move(*store);
     Customer c;

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "store/record_fields.h"
-#include "store/sqlite_store.h"
+#include "test_store.h"
 #include "testing.h"
 
 namespace squeaky {
@@ -58,7 +58,7 @@ class ImportTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = testing::scratch_dir("import");
-    auto store = open_sqlite_store((dir_ / "squeaky.db").string(), clock_, OpenMode::kCreateIfMissing);
+    auto store = testing::open_test_store((dir_ / "squeaky.db").string(), clock_, OpenMode::kCreateIfMissing);
     ASSERT_TRUE(store) << store.status().message();
     store_ = std::move(*store);
   }

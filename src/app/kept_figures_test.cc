@@ -8,7 +8,7 @@
 
 #include "app/generate.h"
 #include "app/import.h"
-#include "store/sqlite_store.h"
+#include "test_store.h"
 #include "testing.h"
 
 namespace squeaky {
@@ -22,7 +22,7 @@ class KeptFiguresTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = testing::scratch_dir("kept");
-    auto store = open_sqlite_store((dir_ / "squeaky.db").string(), clock_, OpenMode::kCreateIfMissing);
+    auto store = testing::open_test_store((dir_ / "squeaky.db").string(), clock_, OpenMode::kCreateIfMissing);
     ASSERT_TRUE(store) << store.status().message();
     store_ = std::move(*store);
     GenerateOptions g;

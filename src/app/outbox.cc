@@ -557,6 +557,18 @@ DispatchLock::~DispatchLock() {
 }
 
 Status DispatchLock::take(const std::string& db) {
+  if (is_postgres_url(db)) {
+    // "squeaky.send" in ASCII: apart from the writers' transaction lock.
+    constexpr int64_t kDispatchLockKey = 0x73717565616b7953;
+    auto lock = try_postgres_lock(db, kDispatchLockKey);
+    if (!lock && lock.status().code() == ErrorCode::kConflict) {
+      return Status::conflict("another squeaky is sending or printing from " + redacted_postgres_url(db) +
+                              "; try again when it is done");
+    }
+    if (!lock) return lock.status();
+    database_lock_ = std::move(*lock);
+    return Status::ok();
+  }
   const std::string path = db + ".send.lock";
   fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd_ < 0) return Status::io_error("cannot open the lock file '" + path + "'");

@@ -25,7 +25,7 @@
 #include "app/verify.h"
 #include "smtp_server.h"
 #include "store/journal.h"
-#include "store/sqlite_store.h"
+#include "test_store.h"
 #include "testing.h"
 
 namespace squeaky {
@@ -138,7 +138,7 @@ class OutboxTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = testing::scratch_dir("outbox");
-    auto store = open_sqlite_store((dir_ / "squeaky.db").string(), clock_, OpenMode::kCreateIfMissing);
+    auto store = testing::open_test_store((dir_ / "squeaky.db").string(), clock_, OpenMode::kCreateIfMissing);
     ASSERT_TRUE(store) << store.status().message();
     store_ = std::move(*store);
     auto templates = load_templates(std::nullopt);
@@ -804,6 +804,23 @@ TEST_F(OutboxTest, OutboxAHeldItemWaitsUntilApproved) {
             "outbox item " + std::to_string(id) + " is queued; only an item that is held can be approved");
   EXPECT_EQ(send(kAfternoon).sent, 1u);
   EXPECT_EQ(server.messages().size(), 1u);
+}
+
+// One dispatcher at a time per ledger: a lock file beside an SQLite database, a session lock on a
+// PostgreSQL one, seen by every process that opens the same database.
+TEST_F(OutboxTest, OutboxOnlyOneDispatcherHoldsTheLockAtATime) {
+  auto location = testing::test_store_location(dir_ / "squeaky.db");
+  ASSERT_TRUE(location) << location.status().message();
+  {
+    DispatchLock first;
+    ASSERT_TRUE(first.take(*location).is_ok());
+    DispatchLock second;
+    const Status busy = second.take(*location);
+    EXPECT_EQ(busy.code(), ErrorCode::kConflict) << busy.message();
+    EXPECT_NE(busy.message().find("another squeaky is sending or printing"), std::string::npos);
+  }
+  DispatchLock again;  // the first let go when it ended
+  EXPECT_TRUE(again.take(*location).is_ok());
 }
 
 }  // namespace

@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "app/settings.h"
-#include "store/sqlite_store.h"
+#include "test_store.h"
 #include "testing.h"
 
 namespace squeaky {
@@ -24,7 +24,7 @@ class LateChargesTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = testing::scratch_dir("reports");
-    auto store = open_sqlite_store((dir_ / "squeaky.db").string(), clock_, OpenMode::kCreateIfMissing);
+    auto store = testing::open_test_store((dir_ / "squeaky.db").string(), clock_, OpenMode::kCreateIfMissing);
     ASSERT_TRUE(store) << store.status().message();
     store_ = std::move(*store);
   }

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "store/journal.h"
-#include "store/sqlite_store.h"
+#include "test_store.h"
 #include "testing.h"
 
 namespace squeaky {
@@ -20,8 +20,8 @@ Timestamp at(std::string_view text) { return *Timestamp::parse(text); }
 class UsersTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto opened =
-        open_sqlite_store((testing::scratch_dir("users") / "ledger.db").string(), clock_, OpenMode::kCreateIfMissing);
+    auto opened = testing::open_test_store((testing::scratch_dir("users") / "ledger.db").string(), clock_,
+                                           OpenMode::kCreateIfMissing);
     ASSERT_TRUE(opened) << opened.status().message();
     store_ = std::move(*opened);
     ASSERT_TRUE(

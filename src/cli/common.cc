@@ -84,9 +84,12 @@ std::string user_actor(const std::string& user_flag) {
 }
 
 Result<Settings> settings_for(const std::string& db, const std::string& config) {
-  auto settings = config.empty()
-                      ? load_settings((std::filesystem::path(db).parent_path() / "squeaky.toml").string(), false)
-                      : load_settings(config, true);
+  // A database on a server has no folder to sit in: its settings come from --config, else
+  // ./squeaky.toml when there is one.
+  const std::filesystem::path beside = is_server_database(db)
+                                           ? std::filesystem::path("squeaky.toml")
+                                           : std::filesystem::path(db).parent_path() / "squeaky.toml";
+  auto settings = config.empty() ? load_settings(beside.string(), false) : load_settings(config, true);
   if (!settings) return settings;
   // The mail server's password is better kept out of files.
   if (const char* password = std::getenv("SQUEAKY_SMTP_PASSWORD"); password != nullptr && *password != '\0') {

@@ -66,7 +66,8 @@ int cmd_init(const Options& o, const Clock& clock) {
   }
   auto store = open_store(o.db, clock, OpenMode::kCreateIfMissing);
   if (!store) return fail(store.status());
-  std::cout << "database ready: " << o.db << " (schema version " << database_schema_version() << ")\n";
+  std::cout << "database ready: " << database_display_name(o.db) << " (schema version " << database_schema_version()
+            << ")\n";
   if (o.owner.empty()) return 0;
   if (Status s = add_user(**store, o.owner, Role::kOwner, password, clock.now(), PasswordCost::kInteractive, "cli");
       !s.is_ok()) {
@@ -234,8 +235,8 @@ int cmd_serve(const Options& o, const Clock& clock) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   auto server = Server::open(options, clock);
   if (!server) return fail(server.status());
-  std::cerr << "squeaky: serving " << o.db << " on http://" << o.listen.substr(0, colon) << ":" << (*server)->port()
-            << "/ (stop with Ctrl-C or SIGTERM)" << std::endl;
+  std::cerr << "squeaky: serving " << database_display_name(o.db) << " on http://" << o.listen.substr(0, colon) << ":"
+            << (*server)->port() << "/ (stop with Ctrl-C or SIGTERM)" << std::endl;
   // The waiter takes the signal and asks the server to stop, again and again until it has: a
   // signal that comes before the server is listening must not be lost.
   std::atomic<bool> finished = false;
@@ -265,7 +266,9 @@ int run(int argc, char** argv) {
   Options o;
   const char* env_db = std::getenv("SQUEAKY_DB");
   o.db = env_db != nullptr && *env_db != '\0' ? env_db : "squeaky.db";
-  app.add_option("--db", o.db, "the SQLite database file (default ./squeaky.db, or $SQUEAKY_DB)");
+  app.add_option("--db", o.db,
+                 "the SQLite database file (default ./squeaky.db, or $SQUEAKY_DB), or a PostgreSQL URL "
+                 "postgresql://USER@HOST:PORT/DATABASE");
   const char* env_config = std::getenv("SQUEAKY_CONFIG");
   o.config = env_config != nullptr ? env_config : "";
   app.add_option(

@@ -25,10 +25,11 @@
 #include <string>
 #include <thread>
 
+#include "app/database.h"
 #include "app/import.h"
 #include "app/users.h"
 #include "store/journal.h"
-#include "store/sqlite_store.h"
+#include "test_store.h"
 #include "testing.h"
 
 extern char** environ;
@@ -70,9 +71,12 @@ class ServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = testing::scratch_dir("server");
-    db_ = (dir_ / "ledger.db").string();
+    // The ledger is an SQLite file, or a PostgreSQL database when SQUEAKY_TEST_STORE says so.
+    auto location = testing::test_store_location(dir_ / "ledger.db");
+    ASSERT_TRUE(location) << location.status().message();
+    db_ = *location;
     {
-      auto store = open_sqlite_store(db_, clock_, OpenMode::kCreateIfMissing);
+      auto store = open_database(db_, clock_, OpenMode::kCreateIfMissing);
       ASSERT_TRUE(store) << store.status().message();
       const fs::path golden = fs::path(SQUEAKY_SOURCE_DIR) / "tests/golden/import_and_aging";
       for (auto [kind, file] : {std::pair{RecordKind::kCustomers, "customers.csv"},
@@ -142,12 +146,12 @@ class ServerTest : public ::testing::Test {
 
   // The journal as another process would read it: its head, and its entries.
   JournalHead head() {
-    auto store = open_sqlite_store(db_, clock_, OpenMode::kMustExist);
+    auto store = open_database(db_, clock_, OpenMode::kMustExist);
     return store ? *(*store)->journal_head() : JournalHead{};
   }
   std::vector<JournalEntry> journal_since(int64_t seq) {
     std::vector<JournalEntry> out;
-    auto store = open_sqlite_store(db_, clock_, OpenMode::kMustExist);
+    auto store = open_database(db_, clock_, OpenMode::kMustExist);
     if (!store) return out;
     (void)(*store)->for_each_journal_entry([&](const JournalEntry& e) {
       if (e.seq > seq) out.push_back(e);
@@ -882,7 +886,7 @@ TEST_F(ServerTest, TheStoredCopyOfALetterIsTheBytesThatWentOut) {
                                       "1 Main St,Albany,12207\n";
     std::ofstream(dir_ / "i9.csv") << "id,customer_id,issue_date,due_date,amount,currency\n"
                                       "INV-901,C9,2026-01-28,2026-02-27,640.00,USD\n";
-    auto store = open_sqlite_store(db_, clock_, OpenMode::kMustExist);
+    auto store = open_database(db_, clock_, OpenMode::kMustExist);
     ASSERT_TRUE(store);
     for (auto [kind, file] : {std::pair{RecordKind::kCustomers, "c9.csv"}, {RecordKind::kInvoices, "i9.csv"}}) {
       auto report = import_csv(**store, kind, (dir_ / file).string(), {});
@@ -892,7 +896,7 @@ TEST_F(ServerTest, TheStoredCopyOfALetterIsTheBytesThatWentOut) {
   const SignedIn owner = sign_in("olga");
   auto run = client_->Post("/api/v1/runs", owner.headers(), R"({"as_of":"2026-04-01"})", "application/json");
   ASSERT_TRUE(run && run->status == 201);
-  auto store = open_sqlite_store(db_, clock_, OpenMode::kMustExist);
+  auto store = open_database(db_, clock_, OpenMode::kMustExist);
   ASSERT_TRUE(store);
   auto letters = (*store)->outbox("queued", "", false);
   ASSERT_TRUE(letters);
@@ -952,7 +956,7 @@ TEST_F(ServerTest, ReportsAreRememberedUntilTheJournalMoves) {
   EXPECT_EQ(again->body, first->body);
   // Another process adds an invoice: the next answer includes it.
   {
-    auto store = open_sqlite_store(db_, clock_, OpenMode::kMustExist);
+    auto store = open_database(db_, clock_, OpenMode::kMustExist);
     ASSERT_TRUE(store);
     ASSERT_TRUE(in_transaction(**store, [](StoreTransaction& txn) {
                   const Currency usd = *Currency::from_code("USD");
@@ -1125,10 +1129,14 @@ TEST_F(ServerTest, TheFirstOwnerIsMadeOnceThenNeverAgain) {
 
   // A database without users.
   stop();
-  fs::remove(db_);
-  fs::remove(db_ + "-wal");
-  fs::remove(db_ + "-shm");
-  ASSERT_TRUE(open_sqlite_store(db_, clock_, OpenMode::kCreateIfMissing));
+  if (testing::backend_from_env() == testing::Backend::kPostgres) {
+    ASSERT_TRUE(testing::fresh_postgres_database((dir_ / "ledger.db").string()));
+  } else {
+    fs::remove(db_);
+    fs::remove(db_ + "-wal");
+    fs::remove(db_ + "-shm");
+  }
+  ASSERT_TRUE(open_database(db_, clock_, OpenMode::kCreateIfMissing));
   start();
   needed = client_->Get("/api/v1/setup");
   ASSERT_TRUE(needed);

@@ -1,6 +1,6 @@
-// Opening the ledger's database. The location names the store: a file path is an SQLite
-// database (the embedded default); other stores (a PostgreSQL server) will be chosen here by
-// their URL, so that the front ends never name a store. Thread-safe; the store it returns is not.
+// Opening the ledger's database. The location names the store: a postgresql:// or postgres://
+// URL is a database on a PostgreSQL server, anything else the path of an SQLite database (the
+// embedded default). The front ends never name a store. Thread-safe; the store it returns is not.
 #pragma once
 
 #include <memory>
@@ -16,5 +16,11 @@ Result<std::unique_ptr<Store>> open_database(const std::string& location, const 
 
 // The schema version this build of squeaky writes.
 int database_schema_version();
+
+// Whether `location` names a database on a server (a PostgreSQL URL) rather than a file.
+bool is_server_database(const std::string& location);
+
+// How to name the database in messages: the path, or the URL without its password.
+std::string database_display_name(const std::string& location);
 
 }  // namespace squeaky

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,7 @@
 #include "core/date.h"
 #include "core/result.h"
 #include "policy/plan.h"
+#include "store/postgres_store.h"
 #include "store/store.h"
 
 namespace squeaky {
@@ -89,9 +91,10 @@ struct Preview {
 };
 Result<Preview> preview_outbox_item(Store& store, const Dispatcher& d, int64_t id);
 
-// An exclusive lock on "<db>.send.lock", held while the object lives: one dispatcher at a time
-// (a `squeaky send` or `letters`, or the server's own sending), so that an item another process is
-// sending is never taken for an interrupted one.
+// An exclusive lock on "<db>.send.lock" (for a PostgreSQL database, a session advisory lock on
+// it that every machine using the database sees), held while the object lives: one dispatcher at a
+// time (a `squeaky send` or `letters`, or the server's own sending), so that an item another
+// process is sending is never taken for an interrupted one.
 class DispatchLock {
  public:
   DispatchLock() = default;
@@ -103,6 +106,7 @@ class DispatchLock {
 
  private:
   int fd_ = -1;
+  std::unique_ptr<PostgresLock> database_lock_;
 };
 
 // The file transport or the SMTP server the settings name.

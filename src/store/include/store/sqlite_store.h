@@ -1,8 +1,10 @@
 // The SQLite store: the embedded default, one file on disk in WAL mode.
 //
-// Opening applies any pending schema migrations (store/migrations) in one transaction. Writes
-// take SQLite's write lock for the whole StoreTransaction (BEGIN IMMEDIATE), so two processes
-// never interleave journal entries. Not thread-safe: one SqliteStore per thread.
+// Opening applies any pending schema migrations in one transaction. Writes take SQLite's write
+// lock for the whole StoreTransaction (BEGIN IMMEDIATE), so two processes never interleave
+// journal entries. The tables, the journal and the ids are the PostgreSQL store's
+// (postgres_store.h): both are one implementation over two connections. Not thread-safe: one
+// store per thread.
 #pragma once
 
 #include <memory>

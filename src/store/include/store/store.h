@@ -1,7 +1,7 @@
 // Store: where the ledger and its journal live.
 //
-// One interface, several databases: SQLite is the embedded default (sqlite_store.h); a shared
-// PostgreSQL server is to follow behind the same interface. Every change goes through a
+// One interface, several databases: SQLite is the embedded default (sqlite_store.h), a shared
+// PostgreSQL server the other (postgres_store.h). Every change goes through a
 // StoreTransaction, and every change writes its journal entry in that same transaction, so the
 // ledger and its evidence can never disagree. A Store is used from one thread at a time; open one
 // per thread.

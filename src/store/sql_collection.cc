@@ -1,10 +1,10 @@
-#include "sqlite_collection.h"
+#include "sql_collection.h"
 
 #include <algorithm>
 
 #include "store/journal.h"
 
-namespace squeaky::sqlite {
+namespace squeaky::sql {
 
 const char* const kCollectionSchema = R"sql(
 CREATE TABLE disputes (
@@ -54,7 +54,7 @@ CREATE TABLE runs (
 ) WITHOUT ROWID;
 )sql";
 
-Status Collection::prepare(sqlite3* db) {
+Status Collection::prepare(Connection* db) {
   db_ = db;
   const std::pair<Statement*, const char*> statements[] = {
       {&open_episode_, "INSERT INTO episodes (customer_id, number, opened_on) VALUES (?1, ?2, ?3)"},
@@ -62,67 +62,82 @@ Status Collection::prepare(sqlite3* db) {
       {&set_track_, "UPDATE episodes SET track_plan = ?3, track_since = ?4 WHERE customer_id = ?1 AND number = ?2"},
       {&mark_placed_, "UPDATE episodes SET placed = 1 WHERE customer_id = ?1 AND number = ?2"},
       {&insert_action_,
-       "INSERT INTO actions (customer_id, episode, step, channel, on_date, status, amount, currency, plan, agency, "
-       "reason, invoices) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)"},
+       "INSERT INTO actions (id, customer_id, episode, step, channel, on_date, status, amount, currency, plan, "
+       "agency, reason, invoices) VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM actions), "
+       "?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12) RETURNING id"},
       {&supersede_calls_, "UPDATE actions SET status = 'superseded' WHERE customer_id = ?1 AND status = 'open'"},
       {&complete_calls_, "UPDATE actions SET status = 'done' WHERE customer_id = ?1 AND status = 'open'"},
       {&insert_promise_,
-       "INSERT INTO promises (customer_id, made_on, due_on, amount, currency) VALUES (?1, ?2, ?3, ?4, ?5)"},
+       "INSERT INTO promises (id, customer_id, made_on, due_on, amount, currency) VALUES ((SELECT COALESCE(MAX(id), 0) "
+       "+ 1 FROM promises), "
+       "?1, ?2, ?3, ?4, ?5) RETURNING id"},
       {&close_promise_, "UPDATE promises SET status = ?2, closed_on = ?3 WHERE id = ?1 AND status = 'open'"},
       {&promise_customer_, "SELECT customer_id FROM promises WHERE id = ?1"},
-      {&insert_plan_, "INSERT INTO payment_plans (customer_id, agreed_on) VALUES (?1, ?2)"},
+      {&insert_plan_,
+       "INSERT INTO payment_plans (id, customer_id, agreed_on) VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM "
+       "payment_plans), "
+       "?1, ?2) RETURNING id"},
       {&insert_instalment_,
        "INSERT INTO instalments (plan_id, seq, due_on, amount, currency) VALUES (?1, ?2, ?3, ?4, ?5)"},
       {&close_plan_, "UPDATE payment_plans SET status = ?2, closed_on = ?3 WHERE id = ?1 AND status = 'active'"},
       {&plan_customer_, "SELECT customer_id FROM payment_plans WHERE id = ?1"},
-      {&insert_hold_, "INSERT INTO holds (customer_id, kind, starts_on, ends_on, reason) VALUES (?1, ?2, ?3, ?4, ?5)"},
+      {&insert_hold_,
+       "INSERT INTO holds (id, customer_id, kind, starts_on, ends_on, reason) VALUES ((SELECT COALESCE(MAX(id), 0) + 1 "
+       "FROM holds), "
+       "?1, ?2, ?3, ?4, ?5) RETURNING id"},
       {&end_hold_, "UPDATE holds SET ended_on = ?2 WHERE id = ?1 AND ended_on IS NULL"},
       {&hold_customer_, "SELECT customer_id FROM holds WHERE id = ?1"},
       {&upsert_flag_,
        "INSERT INTO flags (customer_id, flag, set_on, note) VALUES (?1, ?2, ?3, ?4) "
        "ON CONFLICT (customer_id, flag) DO UPDATE SET set_on = excluded.set_on, note = excluded.note"},
       {&delete_flag_, "DELETE FROM flags WHERE customer_id = ?1 AND flag = ?2"},
-      {&insert_dispute_, "INSERT INTO disputes (invoice_id, customer_id, opened_on, reason) VALUES (?1, ?2, ?3, ?4)"},
+      {&insert_dispute_,
+       "INSERT INTO disputes (id, invoice_id, customer_id, opened_on, reason) VALUES ((SELECT COALESCE(MAX(id), 0) + 1 "
+       "FROM disputes), "
+       "?1, ?2, ?3, ?4) RETURNING id"},
       {&resolve_dispute_,
        "UPDATE disputes SET resolved_on = ?2, resolution = ?3 WHERE id = ?1 AND resolved_on IS NULL"},
       {&dispute_by_id_, "SELECT customer_id, invoice_id FROM disputes WHERE id = ?1"},
       {&open_dispute_on_,
        "SELECT id, invoice_id, customer_id, opened_on, reason FROM disputes WHERE invoice_id = ?1 AND resolved_on IS "
        "NULL"},
-      {&insert_call_, "INSERT INTO calls (customer_id, on_date, outcome, note) VALUES (?1, ?2, ?3, ?4)"},
+      {&insert_call_,
+       "INSERT INTO calls (id, customer_id, on_date, outcome, note) VALUES ((SELECT COALESCE(MAX(id), 0) + 1 FROM "
+       "calls), "
+       "?1, ?2, ?3, ?4) RETURNING id"},
       {&insert_run_, "INSERT INTO runs (as_of, at, actions, skipped) VALUES (?1, ?2, ?3, ?4)"},
       {&select_run_, "SELECT 1 FROM runs WHERE as_of = ?1"},
   };
   for (const auto& [statement, text] : statements) {
-    if (Status s = statement->prepare(db, text); !s.is_ok()) return s;
+    if (Status s = statement->prepare(db, text, true); !s.is_ok()) return s;
   }
   return Status::ok();
 }
 
 Result<int64_t> Collection::insert(Statement& s, std::string_view what) {
-  if (s.step() != SQLITE_DONE) return error(db_, what);
-  return static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
+  if (s.step() != kRow) return error(db_, what);
+  return s.integer(0);
 }
 
 Status Collection::change(Statement& s, std::string_view what) {
-  return s.step() == SQLITE_DONE ? Status::ok() : error(db_, what);
+  return s.step() == kDone ? Status::ok() : error(db_, what);
 }
 
 Status Collection::must_change_one(Statement& s, std::string_view what) {
-  if (s.step() != SQLITE_DONE) return error(db_, what);
-  if (sqlite3_changes(db_) != 1) return Status::conflict(std::string(what) + ": nothing to change (already done?)");
+  if (s.step() != kDone) return error(db_, what);
+  if (db_->changes() != 1) return Status::conflict(std::string(what) + ": nothing to change (already done?)");
   return Status::ok();
 }
 
 namespace {
 
 // The customer a row belongs to, found by id with `lookup`.
-Result<std::string> owner(sqlite3* db, Statement& lookup, int64_t id, std::string_view what) {
+Result<std::string> owner(Connection* db, Statement& lookup, int64_t id, std::string_view what) {
   Use q(lookup);
   q->bind(1, id);
   const int rc = q->step();
-  if (rc == SQLITE_DONE) return Status::not_found("no " + std::string(what) + " " + std::to_string(id));
-  if (rc != SQLITE_ROW) return error(db, "reading a " + std::string(what));
+  if (rc == kDone) return Status::not_found("no " + std::string(what) + " " + std::to_string(id));
+  if (rc != kRow) return error(db, "reading a " + std::string(what));
   return std::string(q->text(0));
 }
 
@@ -421,7 +436,7 @@ Status Collection::resolve_dispute(JournalWriter& j, int64_t id, Date on, std::s
   {
     Use q(dispute_by_id_);
     q->bind(1, id);
-    if (q->step() != SQLITE_ROW) return Status::not_found("no dispute " + std::to_string(id));
+    if (q->step() != kRow) return Status::not_found("no dispute " + std::to_string(id));
     customer = q->text(0);
     invoice = q->text(1);
   }
@@ -473,7 +488,7 @@ Status Collection::record_run(JournalWriter& j, Date as_of, std::string_view at,
   {
     Use q(select_run_);
     q->bind(1, as_of.to_string());
-    if (q->step() == SQLITE_ROW) return Status::conflict("the run for " + as_of.to_string() + " was already made");
+    if (q->step() == kRow) return Status::conflict("the run for " + as_of.to_string() + " was already made");
   }
   {
     Use q(insert_run_);
@@ -488,7 +503,7 @@ Status Collection::record_run(JournalWriter& j, Date as_of, std::string_view at,
 Result<std::optional<Date>> Collection::last_run() {
   Statement q;
   if (Status s = q.prepare(db_, "SELECT MAX(as_of) FROM runs"); !s.is_ok()) return s;
-  if (q.step() != SQLITE_ROW) return error(db_, "reading runs");
+  if (q.step() != kRow) return error(db_, "reading runs");
   if (q.text(0).empty()) return std::optional<Date>{};
   return std::optional<Date>(stored_date(q.text(0)));
 }
@@ -513,8 +528,8 @@ Result<std::unordered_map<std::string, CollectionState>> Collection::states(std:
     if (Status s = q.prepare(db_, sql.c_str()); !s.is_ok()) return s;
     if (!customer_id.empty()) q.bind(1, customer_id);
     int rc = 0;
-    while ((rc = q.step()) == SQLITE_ROW) row(q, out[std::string(q.text(0))]);
-    return rc == SQLITE_DONE ? Status::ok() : error(db_, "reading the collection state");
+    while ((rc = q.step()) == kRow) row(q, out[std::string(q.text(0))]);
+    return rc == kDone ? Status::ok() : error(db_, "reading the collection state");
   };
   Status s = each(for_customer("SELECT customer_id, MAX(number) FROM episodes", customer_id, "customer_id",
                                " GROUP BY customer_id"),
@@ -618,7 +633,7 @@ Result<std::vector<ActionRecord>> Collection::actions(std::string_view customer_
   if (!status.empty()) q.bind(2, status);
   std::vector<ActionRecord> out;
   int rc = 0;
-  while ((rc = q.step()) == SQLITE_ROW) {
+  while ((rc = q.step()) == kRow) {
     ActionRecord a;
     a.id = q.integer(0);
     a.customer_id = q.text(1);
@@ -634,7 +649,7 @@ Result<std::vector<ActionRecord>> Collection::actions(std::string_view customer_
     a.invoices = q.text(12);
     out.push_back(std::move(a));
   }
-  if (rc != SQLITE_DONE) return error(db_, "reading actions");
+  if (rc != kDone) return error(db_, "reading actions");
   return out;
 }
 
@@ -649,11 +664,11 @@ Result<std::vector<CallRecord>> Collection::calls(std::string_view customer_id) 
   if (!customer_id.empty()) q.bind(1, customer_id);
   std::vector<CallRecord> out;
   int rc = 0;
-  while ((rc = q.step()) == SQLITE_ROW) {
+  while ((rc = q.step()) == kRow) {
     out.push_back({q.integer(0), std::string(q.text(1)), stored_date(q.text(2)),
                    parse_call_outcome(q.text(3)).value_or(CallOutcome::kNoAnswer), std::string(q.text(4))});
   }
-  if (rc != SQLITE_DONE) return error(db_, "reading calls");
+  if (rc != kDone) return error(db_, "reading calls");
   return out;
 }
 
@@ -661,8 +676,8 @@ Result<std::optional<Dispute>> Collection::open_dispute_on(std::string_view invo
   Use q(open_dispute_on_);
   q->bind(1, invoice_id);
   const int rc = q->step();
-  if (rc == SQLITE_DONE) return std::optional<Dispute>{};
-  if (rc != SQLITE_ROW) return error(db_, "reading disputes");
+  if (rc == kDone) return std::optional<Dispute>{};
+  if (rc != kRow) return error(db_, "reading disputes");
   Dispute d;
   d.id = q->integer(0);
   d.invoice_id = q->text(1);
@@ -684,7 +699,7 @@ Result<std::unordered_map<std::string, std::vector<Dispute>>> Collection::disput
   if (!customer_id.empty()) q.bind(1, customer_id);
   std::unordered_map<std::string, std::vector<Dispute>> out;
   int rc = 0;
-  while ((rc = q.step()) == SQLITE_ROW) {
+  while ((rc = q.step()) == kRow) {
     Dispute d;
     d.id = q.integer(0);
     d.invoice_id = q.text(1);
@@ -695,8 +710,8 @@ Result<std::unordered_map<std::string, std::vector<Dispute>>> Collection::disput
     d.resolution = q.text(6);
     out[d.customer_id].push_back(std::move(d));
   }
-  if (rc != SQLITE_DONE) return error(db_, "reading disputes");
+  if (rc != kDone) return error(db_, "reading disputes");
   return out;
 }
 
-}  // namespace squeaky::sqlite
+}  // namespace squeaky::sql

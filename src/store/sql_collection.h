@@ -1,10 +1,8 @@
-// The collection tables of the SQLite store: episodes, actions, promises, payment plans, holds,
-// flags, disputes, calls and runs. Internal to the store layer: SqliteStore owns one Collection
+// The collection tables of the store: episodes, actions, promises, payment plans, holds, flags,
+// disputes, calls and runs, on any sql::Connection. Internal to the store layer: SqlStore owns one Collection
 // and its transactions forward to it, passing themselves as the JournalWriter so that every
 // change is journaled in the same transaction. Not thread-safe, like the connection.
 #pragma once
-
-#include <sqlite3.h>
 
 #include <optional>
 #include <string>
@@ -14,9 +12,9 @@
 
 #include "ledger/collection.h"
 #include "ledger/records.h"
-#include "sqlite_util.h"
+#include "sql.h"
 
-namespace squeaky::sqlite {
+namespace squeaky::sql {
 
 class JournalWriter {
  public:
@@ -30,7 +28,7 @@ extern const char* const kCollectionSchema;
 
 class Collection {
  public:
-  Status prepare(sqlite3* db);
+  Status prepare(Connection* db);
 
   Status open_episode(JournalWriter& j, std::string_view customer_id, const Episode& episode, std::string_view detail,
                       std::string_view actor);
@@ -71,7 +69,7 @@ class Collection {
   Status change(Statement& s, std::string_view what);
   Status must_change_one(Statement& s, std::string_view what);
 
-  sqlite3* db_ = nullptr;
+  Connection* db_ = nullptr;
   Statement open_episode_, close_episode_, set_track_, mark_placed_;
   Statement insert_action_, supersede_calls_, complete_calls_;
   Statement insert_promise_, close_promise_, promise_customer_;
@@ -82,4 +80,4 @@ class Collection {
   Statement insert_call_, insert_run_, select_run_;
 };
 
-}  // namespace squeaky::sqlite
+}  // namespace squeaky::sql

@@ -1,10 +1,10 @@
-#include "sqlite_outbox.h"
+#include "sql_outbox.h"
 
 #include <string>
 
 #include "store/journal.h"
 
-namespace squeaky::sqlite {
+namespace squeaky::sql {
 
 const char* const kOutboxSchema = R"sql(
 CREATE TABLE outbox (
@@ -62,7 +62,7 @@ void bind_optional(Statement& q, int i, const std::optional<Timestamp>& at) {
 
 }  // namespace
 
-Status Outbox::prepare(sqlite3* db) {
+Status Outbox::prepare(Connection* db) {
   db_ = db;
   const std::pair<Statement*, std::string> statements[] = {
       {&insert_,
@@ -70,15 +70,17 @@ Status Outbox::prepare(sqlite3* db) {
        "'queued')"},
       {&update_,
        "UPDATE outbox SET status = ?3, attempts = ?4, not_before = ?5, message_id = ?6, recipients = ?7, "
-       "subject = ?8, content = CASE WHEN ?9 IS NULL THEN content ELSE ?9 END, sha256 = ?10, pages = ?11, "
+       "subject = ?8, content = COALESCE(?9, content), sha256 = ?10, pages = ?11, "
        "sent_at = ?12, last_error = ?13 WHERE action_id = ?1 AND status = ?2"},
       {&update_action_, "UPDATE actions SET status = ?2 WHERE id = ?1"},
       {&select_one_, std::string("SELECT ") + kColumns + ", content FROM outbox WHERE action_id = ?1"},
       {&insert_opt_out_,
-       "INSERT INTO opt_outs (customer_id, channel, contact, on_date, note) VALUES (?1, ?2, ?3, ?4, ?5)"},
+       "INSERT INTO opt_outs (id, customer_id, channel, contact, on_date, note) VALUES ((SELECT COALESCE(MAX(id), 0) + "
+       "1 FROM opt_outs), "
+       "?1, ?2, ?3, ?4, ?5) RETURNING id"},
   };
   for (const auto& [statement, text] : statements) {
-    if (Status s = statement->prepare(db, text.c_str()); !s.is_ok()) return s;
+    if (Status s = statement->prepare(db, text.c_str(), true); !s.is_ok()) return s;
   }
   return Status::ok();
 }
@@ -89,7 +91,7 @@ Status Outbox::enqueue(const std::vector<ActionRecord>& records, const std::vect
     if (a.status != "queued" || (a.channel != "email" && a.channel != "letter")) continue;
     Use q(insert_);
     q->bind(1, ids[i]).bind(2, a.customer_id).bind(3, a.channel).bind(4, a.step).bind(5, a.on.to_string());
-    if (q->step() != SQLITE_DONE) return error(db_, "queueing a message");
+    if (q->step() != kDone) return error(db_, "queueing a message");
   }
   return Status::ok();
 }
@@ -109,8 +111,8 @@ Status Outbox::update(JournalWriter& j, const OutboxItem& item, std::string_view
     q->bind(10, item.sha256).bind(11, int64_t{item.pages});
     bind_optional(*q.operator->(), 12, item.sent_at);
     q->bind(13, item.last_error);
-    if (q->step() != SQLITE_DONE) return error(db_, "updating the outbox");
-    if (sqlite3_changes(db_) != 1) {
+    if (q->step() != kDone) return error(db_, "updating the outbox");
+    if (db_->changes() != 1) {
       return Status::conflict("outbox item " + std::to_string(item.action_id) + " is no longer " +
                               std::string(expected_status));
     }
@@ -118,7 +120,7 @@ Status Outbox::update(JournalWriter& j, const OutboxItem& item, std::string_view
   {
     Use q(update_action_);
     q->bind(1, item.action_id).bind(2, item.status);
-    if (q->step() != SQLITE_DONE) return error(db_, "updating an action");
+    if (q->step() != kDone) return error(db_, "updating an action");
   }
   CanonicalJson payload;
   payload.add("action", item.action_id)
@@ -139,8 +141,8 @@ Result<int64_t> Outbox::add_opt_out(JournalWriter& j, std::string_view customer_
                                     std::string_view actor) {
   Use q(insert_opt_out_);
   q->bind(1, customer_id).bind(2, o.channel).bind(3, o.contact).bind(4, o.on.to_string()).bind(5, o.note);
-  if (q->step() != SQLITE_DONE) return error(db_, "recording an opt-out");
-  const auto id = static_cast<int64_t>(sqlite3_last_insert_rowid(db_));
+  if (q->step() != kRow) return error(db_, "recording an opt-out");
+  const int64_t id = q->integer(0);
   CanonicalJson payload;
   payload.add("channel", o.channel).add("customer_id", customer_id).add("on", o.on.to_string()).add("opt_out", id);
   if (!o.contact.empty()) payload.add("contact", o.contact);
@@ -161,11 +163,11 @@ Result<std::vector<OutboxItem>> Outbox::items(std::string_view status, std::stri
   if (!customer_id.empty()) q.bind(2, customer_id);
   std::vector<OutboxItem> out;
   int rc = 0;
-  while ((rc = q.step()) == SQLITE_ROW) {
+  while ((rc = q.step()) == kRow) {
     out.push_back(read_item(q));
     if (with_content) out.back().content = q.blob(15);
   }
-  if (rc != SQLITE_DONE) return error(db_, "reading the outbox");
+  if (rc != kDone) return error(db_, "reading the outbox");
   return out;
 }
 
@@ -173,11 +175,11 @@ Result<std::optional<OutboxItem>> Outbox::item(int64_t action_id) {
   Use q(select_one_);
   q->bind(1, action_id);
   const int rc = q->step();
-  if (rc == SQLITE_DONE) return std::optional<OutboxItem>{};
-  if (rc != SQLITE_ROW) return error(db_, "reading the outbox");
+  if (rc == kDone) return std::optional<OutboxItem>{};
+  if (rc != kRow) return error(db_, "reading the outbox");
   OutboxItem item = read_item(*q.operator->());
   item.content = q->blob(15);
   return std::optional<OutboxItem>(std::move(item));
 }
 
-}  // namespace squeaky::sqlite
+}  // namespace squeaky::sql

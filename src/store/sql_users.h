@@ -1,25 +1,23 @@
-// Users, sessions, API tokens and failed logins in SQLite (migration 5). Used by sqlite_store.cc
-// only; not thread-safe (one per connection).
+// Users, sessions, API tokens and failed logins (migration 5). Used by sql_store.cc only; not
+// thread-safe (one per connection).
 #pragma once
-
-#include <sqlite3.h>
 
 #include <optional>
 #include <string_view>
 #include <vector>
 
-#include "sqlite_collection.h"
-#include "sqlite_util.h"
+#include "sql.h"
+#include "sql_collection.h"
 #include "store/users.h"
 
-namespace squeaky::sqlite {
+namespace squeaky::sql {
 
 // The schema of migration 5.
 extern const char* const kUsersSchema;
 
 class Users {
  public:
-  Status prepare(sqlite3* db);
+  Status prepare(Connection* db);
 
   Status add_user(JournalWriter& j, const User& user, std::string_view actor);
   Status set_password(JournalWriter& j, std::string_view name, std::string_view password_hash, std::string_view actor);
@@ -43,11 +41,11 @@ class Users {
  private:
   Status end_sessions_of(std::string_view name);
 
-  sqlite3* db_ = nullptr;
+  Connection* db_ = nullptr;
   Statement insert_user_, select_user_, update_password_, disable_user_, delete_sessions_of_;
   Statement insert_token_, revoke_token_, select_token_, select_token_by_name_;
   Statement insert_session_, select_session_, delete_session_, delete_expired_sessions_;
   Statement insert_failure_, delete_failures_, delete_old_failures_, select_failures_;
 };
 
-}  // namespace squeaky::sqlite
+}  // namespace squeaky::sql

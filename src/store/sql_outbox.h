@@ -1,19 +1,22 @@
-// The outbox and the opt-outs in SQLite (migration 3): letters and emails on their way, with the
-// exact bytes that went out, and the channels debtors asked not to be contacted through. Used by
-// sqlite_store.cc only; not thread-safe (one per connection).
+// The outbox and the opt-outs (migration 3): letters and emails on their way, with the exact bytes
+// that went out, and the channels debtors asked not to be contacted through. Used by sql_store.cc
+// only; not thread-safe (one per connection).
+//
+// An item moves only by a conditional UPDATE ... WHERE status = <expected>, run under the writer
+// lock and checked by the rows it changed: of two dispatchers (threads, processes or machines on
+// one PostgreSQL database) that claim the same queued item, one moves it and the other gets
+// kConflict, so no item is sent twice.
 #pragma once
-
-#include <sqlite3.h>
 
 #include <optional>
 #include <string_view>
 #include <vector>
 
 #include "ledger/collection.h"
-#include "sqlite_collection.h"
-#include "sqlite_util.h"
+#include "sql.h"
+#include "sql_collection.h"
 
-namespace squeaky::sqlite {
+namespace squeaky::sql {
 
 // The schema of migration 3. Databases made before it get an outbox item for every queued email
 // or letter action.
@@ -21,7 +24,7 @@ extern const char* const kOutboxSchema;
 
 class Outbox {
  public:
-  Status prepare(sqlite3* db);
+  Status prepare(Connection* db);
 
   // Creates the outbox items of freshly recorded actions: one per queued email or letter.
   Status enqueue(const std::vector<ActionRecord>& records, const std::vector<int64_t>& ids);
@@ -34,8 +37,8 @@ class Outbox {
   Result<std::optional<OutboxItem>> item(int64_t action_id);
 
  private:
-  sqlite3* db_ = nullptr;
+  Connection* db_ = nullptr;
   Statement insert_, update_, update_action_, select_one_, insert_opt_out_;
 };
 
-}  // namespace squeaky::sqlite
+}  // namespace squeaky::sql

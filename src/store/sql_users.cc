@@ -1,11 +1,11 @@
-#include "sqlite_users.h"
+#include "sql_users.h"
 
 #include <chrono>
 #include <string>
 
 #include "store/journal.h"
 
-namespace squeaky::sqlite {
+namespace squeaky::sql {
 
 const char* const kUsersSchema = R"sql(
 CREATE TABLE users (
@@ -61,7 +61,7 @@ std::string name_payload(std::string_view name) { return CanonicalJson().add("na
 
 }  // namespace
 
-Status Users::prepare(sqlite3* db) {
+Status Users::prepare(Connection* db) {
   db_ = db;
   const std::pair<Statement*, std::string> statements[] = {
       {&insert_user_,
@@ -89,7 +89,7 @@ Status Users::prepare(sqlite3* db) {
       {&select_failures_, "SELECT at FROM login_failures WHERE key = ?1 AND at >= ?2 ORDER BY at"},
   };
   for (const auto& [statement, text] : statements) {
-    if (Status s = statement->prepare(db, text.c_str()); !s.is_ok()) return s;
+    if (Status s = statement->prepare(db, text.c_str(), true); !s.is_ok()) return s;
   }
   return Status::ok();
 }
@@ -99,8 +99,8 @@ Status Users::add_user(JournalWriter& j, const User& user, std::string_view acto
     Use q(insert_user_);
     q->bind(1, user.name).bind(2, to_string(user.role)).bind(3, user.password_hash);
     q->bind(4, int64_t{user.disabled}).bind(5, user.created.to_string());
-    if (q->step() != SQLITE_DONE) return error(db_, "adding a user");
-    if (sqlite3_changes(db_) != 1) return Status::conflict("there is already a user '" + user.name + "'");
+    if (q->step() != kDone) return error(db_, "adding a user");
+    if (db_->changes() != 1) return Status::conflict("there is already a user '" + user.name + "'");
   }
   CanonicalJson payload;
   payload.add("name", user.name).add("role", to_string(user.role));
@@ -110,7 +110,7 @@ Status Users::add_user(JournalWriter& j, const User& user, std::string_view acto
 Status Users::end_sessions_of(std::string_view name) {
   Use q(delete_sessions_of_);
   q->bind(1, name);
-  return q->step() == SQLITE_DONE ? Status::ok() : error(db_, "ending a user's sessions");
+  return q->step() == kDone ? Status::ok() : error(db_, "ending a user's sessions");
 }
 
 Status Users::set_password(JournalWriter& j, std::string_view name, std::string_view password_hash,
@@ -118,8 +118,8 @@ Status Users::set_password(JournalWriter& j, std::string_view name, std::string_
   {
     Use q(update_password_);
     q->bind(1, name).bind(2, password_hash);
-    if (q->step() != SQLITE_DONE) return error(db_, "changing a password");
-    if (sqlite3_changes(db_) != 1) return Status::not_found("no user '" + std::string(name) + "'");
+    if (q->step() != kDone) return error(db_, "changing a password");
+    if (db_->changes() != 1) return Status::not_found("no user '" + std::string(name) + "'");
   }
   if (Status s = end_sessions_of(name); !s.is_ok()) return s;
   return j.append("", actor, "user.password_changed", name_payload(name));
@@ -129,8 +129,8 @@ Status Users::disable_user(JournalWriter& j, std::string_view name, std::string_
   {
     Use q(disable_user_);
     q->bind(1, name);
-    if (q->step() != SQLITE_DONE) return error(db_, "disabling a user");
-    if (sqlite3_changes(db_) != 1) return Status::not_found("no user '" + std::string(name) + "'");
+    if (q->step() != kDone) return error(db_, "disabling a user");
+    if (db_->changes() != 1) return Status::not_found("no user '" + std::string(name) + "'");
   }
   if (Status s = end_sessions_of(name); !s.is_ok()) return s;
   return j.append("", actor, "user.disabled", name_payload(name));
@@ -141,8 +141,8 @@ Status Users::add_api_token(JournalWriter& j, const ApiToken& token, std::string
     Use q(insert_token_);
     q->bind(1, token.name).bind(2, token.token_sha256).bind(3, to_string(token.role)).bind(4, token.user);
     q->bind(5, token.created.to_string());
-    if (q->step() != SQLITE_DONE) return error(db_, "creating an API token");
-    if (sqlite3_changes(db_) != 1) return Status::conflict("there is already an API token '" + token.name + "'");
+    if (q->step() != kDone) return error(db_, "creating an API token");
+    if (db_->changes() != 1) return Status::conflict("there is already an API token '" + token.name + "'");
   }
   CanonicalJson payload;
   payload.add("name", token.name).add("role", to_string(token.role)).add("user", token.user);
@@ -153,12 +153,12 @@ Status Users::revoke_api_token(JournalWriter& j, std::string_view name, std::str
   {
     Use q(revoke_token_);
     q->bind(1, name);
-    if (q->step() != SQLITE_DONE) return error(db_, "revoking an API token");
-    if (sqlite3_changes(db_) != 1) {
+    if (q->step() != kDone) return error(db_, "revoking an API token");
+    if (db_->changes() != 1) {
       Use find(select_token_by_name_);
       find->bind(1, name);
       const int rc = find->step();
-      if (rc == SQLITE_ROW) return Status::conflict("the API token '" + std::string(name) + "' is already revoked");
+      if (rc == kRow) return Status::conflict("the API token '" + std::string(name) + "' is already revoked");
       return Status::not_found("no API token '" + std::string(name) + "'");
     }
   }
@@ -169,13 +169,13 @@ Status Users::add_session(JournalWriter& j, const Session& session) {
   {
     Use q(delete_expired_sessions_);
     q->bind(1, session.created.to_string());
-    if (q->step() != SQLITE_DONE) return error(db_, "forgetting expired sessions");
+    if (q->step() != kDone) return error(db_, "forgetting expired sessions");
   }
   {
     Use q(insert_session_);
     q->bind(1, session.token_sha256).bind(2, session.user).bind(3, session.csrf_token);
     q->bind(4, session.created.to_string()).bind(5, session.expires.to_string());
-    if (q->step() != SQLITE_DONE) return error(db_, "opening a session");
+    if (q->step() != kDone) return error(db_, "opening a session");
   }
   CanonicalJson payload;
   payload.add("expires", session.expires.to_string()).add("name", session.user);
@@ -188,7 +188,7 @@ Status Users::end_session(JournalWriter& j, std::string_view token_sha256) {
   if (!*found) return Status::not_found("no such session");
   Use q(delete_session_);
   q->bind(1, token_sha256);
-  if (q->step() != SQLITE_DONE) return error(db_, "closing a session");
+  if (q->step() != kDone) return error(db_, "closing a session");
   return j.append("", "user " + (*found)->user, "session.closed", name_payload((*found)->user));
 }
 
@@ -196,25 +196,25 @@ Status Users::record_login_failure(std::string_view key, Timestamp at) {
   {
     Use q(delete_old_failures_);
     q->bind(1, Timestamp(at.seconds() - std::chrono::hours(24)).to_string());
-    if (q->step() != SQLITE_DONE) return error(db_, "forgetting old failed logins");
+    if (q->step() != kDone) return error(db_, "forgetting old failed logins");
   }
   Use q(insert_failure_);
   q->bind(1, key).bind(2, at.to_string());
-  return q->step() == SQLITE_DONE ? Status::ok() : error(db_, "recording a failed login");
+  return q->step() == kDone ? Status::ok() : error(db_, "recording a failed login");
 }
 
 Status Users::clear_login_failures(std::string_view key) {
   Use q(delete_failures_);
   q->bind(1, key);
-  return q->step() == SQLITE_DONE ? Status::ok() : error(db_, "clearing failed logins");
+  return q->step() == kDone ? Status::ok() : error(db_, "clearing failed logins");
 }
 
 Result<std::optional<User>> Users::user(std::string_view name) {
   Use q(select_user_);
   q->bind(1, name);
   const int rc = q->step();
-  if (rc == SQLITE_DONE) return std::optional<User>{};
-  if (rc != SQLITE_ROW) return error(db_, "reading a user");
+  if (rc == kDone) return std::optional<User>{};
+  if (rc != kRow) return error(db_, "reading a user");
   return std::optional<User>(read_user(*q.operator->()));
 }
 
@@ -226,8 +226,8 @@ Result<std::vector<User>> Users::users() {
   }
   std::vector<User> out;
   int rc = 0;
-  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_user(q));
-  if (rc != SQLITE_DONE) return error(db_, "reading users");
+  while ((rc = q.step()) == kRow) out.push_back(read_user(q));
+  if (rc != kDone) return error(db_, "reading users");
   return out;
 }
 
@@ -235,8 +235,8 @@ Result<std::optional<Session>> Users::session(std::string_view token_sha256) {
   Use q(select_session_);
   q->bind(1, token_sha256);
   const int rc = q->step();
-  if (rc == SQLITE_DONE) return std::optional<Session>{};
-  if (rc != SQLITE_ROW) return error(db_, "reading a session");
+  if (rc == kDone) return std::optional<Session>{};
+  if (rc != kRow) return error(db_, "reading a session");
   Session s;
   s.token_sha256 = q->text(0);
   s.user = q->text(1);
@@ -250,8 +250,8 @@ Result<std::optional<ApiToken>> Users::api_token(std::string_view token_sha256) 
   Use q(select_token_);
   q->bind(1, token_sha256);
   const int rc = q->step();
-  if (rc == SQLITE_DONE) return std::optional<ApiToken>{};
-  if (rc != SQLITE_ROW) return error(db_, "reading an API token");
+  if (rc == kDone) return std::optional<ApiToken>{};
+  if (rc != kRow) return error(db_, "reading an API token");
   return std::optional<ApiToken>(read_token(*q.operator->()));
 }
 
@@ -263,8 +263,8 @@ Result<std::vector<ApiToken>> Users::api_tokens() {
   }
   std::vector<ApiToken> out;
   int rc = 0;
-  while ((rc = q.step()) == SQLITE_ROW) out.push_back(read_token(q));
-  if (rc != SQLITE_DONE) return error(db_, "reading API tokens");
+  while ((rc = q.step()) == kRow) out.push_back(read_token(q));
+  if (rc != kDone) return error(db_, "reading API tokens");
   return out;
 }
 
@@ -273,9 +273,9 @@ Result<std::vector<Timestamp>> Users::login_failures(std::string_view key, Times
   q->bind(1, key).bind(2, since.to_string());
   std::vector<Timestamp> out;
   int rc = 0;
-  while ((rc = q->step()) == SQLITE_ROW) out.push_back(stored_time(q->text(0)));
-  if (rc != SQLITE_DONE) return error(db_, "reading failed logins");
+  while ((rc = q->step()) == kRow) out.push_back(stored_time(q->text(0)));
+  if (rc != kDone) return error(db_, "reading failed logins");
   return out;
 }
 
-}  // namespace squeaky::sqlite
+}  // namespace squeaky::sql
