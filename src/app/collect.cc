@@ -301,29 +301,41 @@ Result<RunReport> run_day(Store& store, const PlanSet& plans, Date as_of, const 
                           const RunOptions& options) {
   RunReport report;
   report.as_of = as_of;
-  auto last = store.last_run();
-  if (!last) return last.status();
-  if (*last && **last > as_of) {
-    return Status::conflict("the day " + as_of.to_string() + " cannot be run after " + (*last)->to_string() +
-                            " was: runs go forward in time");
-  }
-  if (*last && **last == as_of) {
-    report.already_run = true;
-    return report;
+  const Shard& shard = options.shard;
+  if (!shard.whole()) report.part = shard.to_string();
+  // The whole day, then (when running a part) this part: each goes forward in time.
+  for (bool part : {false, true}) {
+    if (part && shard.whole()) break;
+    auto last = part ? store.last_run_part(shard.index, shard.count) : store.last_run();
+    if (!last) return last.status();
+    const std::string what = part ? "part " + shard.to_string() + " of the day " : "the day ";
+    if (*last && **last > as_of) {
+      return Status::conflict(what + as_of.to_string() + " cannot be run after " + (*last)->to_string() +
+                              " was: runs go forward in time");
+    }
+    if (*last && **last == as_of) {
+      report.already_run = true;
+      return report;
+    }
   }
   auto states = store.collection_states();
   if (!states) return states.status();
   Status visited = store.for_each_customer_ledger([&](const CustomerLedger& ledger) {
+    if (!shard.owns(ledger.customer.id)) return Status::ok();
     const CollectionState& state = state_of(*states, ledger.customer.id);
     return add_to_report(report, plans, rules, ledger, state, plan_day(plans, ledger, state, as_of));
   });
   if (!visited.is_ok()) return visited;
-  const std::string actor = "run " + as_of.to_string() + (options.by.empty() ? "" : " by " + options.by);
+  const std::string actor = "run " + as_of.to_string() + (shard.whole() ? "" : " part " + shard.to_string()) +
+                            (options.by.empty() ? "" : " by " + options.by);
   Status written = in_transaction(store, [&](StoreTransaction& txn) {
     for (const CustomerDay& day : report.customers) {
       if (Status s = write_day(txn, day, state_of(*states, day.customer_id), options, actor); !s.is_ok()) return s;
     }
-    return txn.record_run(as_of, static_cast<int64_t>(report.actions), static_cast<int64_t>(report.skipped), actor);
+    const auto actions = static_cast<int64_t>(report.actions);
+    const auto skipped = static_cast<int64_t>(report.skipped);
+    if (shard.whole()) return txn.record_run(as_of, actions, skipped, actor);
+    return txn.record_run_part(as_of, shard.index, shard.count, actions, skipped, actor);
   });
   if (!written.is_ok()) return written;
   return report;

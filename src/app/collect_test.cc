@@ -4,11 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <set>
 
+#include "app/generate.h"
+#include "app/import.h"
 #include "ledger/aging.h"
 #include "ledger/allocation.h"
 #include "test_store.h"
@@ -542,6 +545,105 @@ TEST(ShardTest, ABadShardIsNamed) {
   EXPECT_EQ(Shard::parse("0/3").status().message(), "names part 0 of 3: the part is 1 to 3");
   EXPECT_EQ(Shard::parse("1/0").status().message(), "splits the customers into 1 to 1024 parts, not 0");
   EXPECT_EQ(*Shard::parse("1/1"), Shard{});
+}
+
+// Two machines split a day's run: together their parts do exactly what one whole run does.
+class ShardedRunTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::scratch_dir("shards");
+    GenerateOptions g;
+    g.customers = 60;
+    g.invoices = 600;
+    g.seed = 11;
+    g.as_of = day("2026-03-31");
+    ASSERT_TRUE(generate_ledger_csv(g, dir_.string()));
+    for (const char* name : {"parts.db", "whole.db"}) {
+      auto store = testing::open_test_store((dir_ / name).string(), clock_, OpenMode::kCreateIfMissing);
+      ASSERT_TRUE(store) << store.status().message();
+      for (auto [kind, file] : {std::pair{RecordKind::kCustomers, "customers.csv"},
+                                {RecordKind::kInvoices, "invoices.csv"},
+                                {RecordKind::kPayments, "payments.csv"},
+                                {RecordKind::kCredits, "credits.csv"}}) {
+        auto report = import_csv(**store, kind, (dir_ / file).string(), {});
+        ASSERT_TRUE(report && report->errors.empty() && report->written);
+      }
+      (std::string_view(name) == "parts.db" ? parts_ : whole_) = std::move(*store);
+    }
+  }
+  void TearDown() override {
+    parts_.reset();
+    whole_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  Result<RunReport> run(Store& store, std::string_view shard, std::string_view on = "2026-03-31") {
+    RunOptions options;
+    if (!shard.empty()) options.shard = *Shard::parse(shard);
+    return run_day(store, default_plan_set(), day(on), {}, options);
+  }
+  // Every action of the store, as "CUSTOMER DAY STEP CHANNEL STATUS", sorted.
+  std::vector<std::string> actions(Store& store) {
+    std::vector<std::string> out;
+    auto list = store.actions("", "");
+    if (!list) return {list.status().message()};
+    for (const ActionRecord& a : *list) {
+      out.push_back(a.customer_id + " " + a.on.to_string() + " " + a.step + " " + a.channel + " " + a.status);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  FixedClock clock_{"2026-03-31T06:00:00Z"};
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> parts_;
+  std::unique_ptr<Store> whole_;
+};
+
+TEST_F(ShardedRunTest, TwoPartsDoWhatOneWholeRunDoesAndTheDayIsRunWhenBothAre) {
+  auto first = run(*parts_, "1/2");
+  ASSERT_TRUE(first) << first.status().message();
+  EXPECT_EQ(first->part, "1/2");
+  for (const CustomerDay& c : first->customers) EXPECT_TRUE(Shard::parse("1/2")->owns(c.customer_id)) << c.customer_id;
+  EXPECT_FALSE(parts_->last_run().value());  // half the customers are still to be run
+  EXPECT_EQ(parts_->last_run_part(1, 2).value(), day("2026-03-31"));
+
+  // The same part again adds nothing; a whole run or another split of the day is refused.
+  auto again = run(*parts_, "1/2");
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again->already_run);
+  EXPECT_EQ(run(*parts_, "").status().message(),
+            "the day 2026-03-31 is being run in 2 parts; run the rest of them (squeaky run --shard K/2)");
+  EXPECT_EQ(run(*parts_, "3/3").status().message(), "the day 2026-03-31 is being run in 2 parts, not 3");
+
+  auto second = run(*parts_, "2/2");
+  ASSERT_TRUE(second) << second.status().message();
+  EXPECT_EQ(parts_->last_run().value(), day("2026-03-31"));
+  auto whole = run(*whole_, "");
+  ASSERT_TRUE(whole);
+  EXPECT_GT(whole->actions, 0u);
+  EXPECT_EQ(first->actions + second->actions, whole->actions);
+  EXPECT_EQ(first->customers.size() + second->customers.size(), whole->customers.size());
+  EXPECT_EQ(actions(*parts_), actions(*whole_));
+  // The last part recorded the day's totals, as a whole run does.
+  std::vector<JournalEntry> completed;
+  ASSERT_TRUE(parts_
+                  ->for_each_journal_entry([&](const JournalEntry& e) {
+                    if (e.kind == "run.completed" || e.kind == "run.part_completed") completed.push_back(e);
+                    return Status::ok();
+                  })
+                  .is_ok());
+  ASSERT_EQ(completed.size(), 3u);
+  EXPECT_EQ(completed[0].actor, "run 2026-03-31 part 1/2");
+  EXPECT_EQ(completed[2].kind, "run.completed");
+  EXPECT_NE(completed[2].payload.find("\"actions\":" + std::to_string(whole->actions)), std::string::npos)
+      << completed[2].payload;
+
+  // A part goes forward in time on its own, and a whole day after the split is run as usual.
+  EXPECT_EQ(run(*parts_, "1/2", "2026-03-30").status().message(),
+            "the day 2026-03-30 cannot be run after 2026-03-31 was: runs go forward in time");
+  auto next = run(*parts_, "", "2026-04-01");
+  ASSERT_TRUE(next) << next.status().message();
+  EXPECT_EQ(parts_->last_run().value(), day("2026-04-01"));
 }
 
 }  // namespace

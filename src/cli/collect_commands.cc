@@ -44,6 +44,8 @@ void CollectCommands::add_to(CLI::App& app) {
   run_->add_flag("--json", json_, "print JSON");
   run_->add_flag("--dry-run", dry_run_, "forecast the next --days days without writing anything");
   run_->add_option("--days", days_, "with --dry-run: how many days (default 1)")->check(CLI::Range(1, 366));
+  run_->add_option("--shard", shard_,
+                   "K/N: run only part K of N parts of the customers, for N machines that split the day");
 
   worklist_ = app.add_subcommand("worklist", "today's calls, ranked by expected value");
   common(worklist_, false);
@@ -134,6 +136,7 @@ int CollectCommands::dispatch(CLI::App* cmd, const std::string& db, const std::s
   const std::string actor = user_actor(user_);
 
   if (cmd == run_) {
+    if (dry_run_ && !shard_.empty()) return usage_error(Status::invalid("--shard does not go with --dry-run"));
     if (dry_run_) {
       auto days = forecast(store, *plans, *as_of, days_, settings->compliance);
       if (!days) return fail(days.status());
@@ -141,7 +144,14 @@ int CollectCommands::dispatch(CLI::App* cmd, const std::string& db, const std::s
       return 0;
     }
     if (days_ != 1) return usage_error(Status::invalid("--days goes with --dry-run"));
-    auto report = run_day(store, *plans, *as_of, settings->compliance, RunOptions{settings->review_messages, "", {}});
+    Shard shard;
+    if (!shard_.empty()) {
+      auto parsed = Shard::parse(shard_);
+      if (!parsed) return usage_error(Status::invalid("--shard '" + shard_ + "' " + parsed.status().message()));
+      shard = *parsed;
+    }
+    auto report =
+        run_day(store, *plans, *as_of, settings->compliance, RunOptions{settings->review_messages, "", shard});
     if (!report) return fail(report.status());
     std::cout << (json_ ? run_json(*report) : run_text(*report));
     return 0;

@@ -38,6 +38,7 @@ class CollectCommands {
   bool json_ = false;
   bool dry_run_ = false;
   int days_ = 1;
+  std::string shard_;  // run --shard K/N
   std::string customer_;
   std::string outcome_;
   std::string amount_;

@@ -378,8 +378,9 @@ std::string counts(const RunReport& r) {
 }  // namespace
 
 std::string run_text(const RunReport& r) {
-  if (r.already_run) return "The day " + r.as_of.to_string() + " was already run: nothing was added.\n";
-  std::string out = "Run for " + r.as_of.to_string() + ": " + counts(r) + "\n";
+  const std::string part = r.part.empty() ? "" : " (part " + r.part + ")";
+  if (r.already_run) return "The day " + r.as_of.to_string() + part + " was already run: nothing was added.\n";
+  std::string out = "Run for " + r.as_of.to_string() + part + ": " + counts(r) + "\n";
   for (const CustomerDay& c : r.customers) day_lines(out, c, "  ");
   if (!r.held.empty()) {
     out += "held:\n";

@@ -216,6 +216,7 @@ Json guard_json(const GuardDecision& d) {
 Json run_report_json(const RunReport& r) {
   Json j;
   j["as_of"] = r.as_of.to_string();
+  if (!r.part.empty()) j["part"] = r.part;
   j["already_run"] = r.already_run;
   Json actions = Json::array();
   Json skipped = Json::array();

@@ -491,6 +491,16 @@ Status Collection::record_run(JournalWriter& j, Date as_of, std::string_view at,
     if (q->step() == kRow) return Status::conflict("the run for " + as_of.to_string() + " was already made");
   }
   {
+    Statement q;
+    if (Status s = q.prepare(db_, "SELECT parts FROM run_parts WHERE as_of = ?1"); !s.is_ok()) return s;
+    q.bind(1, as_of.to_string());
+    if (q.step() == kRow) {
+      const std::string parts = std::to_string(q.integer(0));
+      return Status::conflict("the day " + as_of.to_string() + " is being run in " + parts +
+                              " parts; run the rest of them (squeaky run --shard K/" + parts + ")");
+    }
+  }
+  {
     Use q(insert_run_);
     q->bind(1, as_of.to_string()).bind(2, at).bind(3, actions).bind(4, skipped);
     if (Status s = change(*q.operator->(), "recording the run"); !s.is_ok()) return s;
@@ -498,6 +508,75 @@ Status Collection::record_run(JournalWriter& j, Date as_of, std::string_view at,
   return j.append(
       "", actor, "run.completed",
       CanonicalJson().add("actions", actions).add("as_of", as_of.to_string()).add("skipped", skipped).str());
+}
+
+Status Collection::record_run_part(JournalWriter& j, Date as_of, int part, int parts, std::string_view at,
+                                   int64_t actions, int64_t skipped, std::string_view actor) {
+  const std::string day = as_of.to_string();
+  const std::string name = std::to_string(part) + "/" + std::to_string(parts);
+  {
+    Use q(select_run_);
+    q->bind(1, day);
+    if (q->step() == kRow) return Status::conflict("the run for " + day + " was already made");
+  }
+  int64_t done = 0;
+  int64_t total_actions = actions;
+  int64_t total_skipped = skipped;
+  {
+    Statement q;
+    if (Status s = q.prepare(db_, "SELECT part, parts, actions, skipped FROM run_parts WHERE as_of = ?1"); !s.is_ok())
+      return s;
+    q.bind(1, day);
+    int rc = 0;
+    while ((rc = q.step()) == kRow) {
+      if (q.integer(1) != parts) {
+        return Status::conflict("the day " + day + " is being run in " + std::to_string(q.integer(1)) + " parts, not " +
+                                std::to_string(parts));
+      }
+      if (q.integer(0) == part)
+        return Status::conflict("part " + name + " of the run for " + day + " was already made");
+      ++done;
+      total_actions += q.integer(2);
+      total_skipped += q.integer(3);
+    }
+    if (rc != kDone) return error(db_, "reading the run's parts");
+  }
+  {
+    Statement q;
+    if (Status s = q.prepare(db_,
+                             "INSERT INTO run_parts (as_of, part, parts, at, actions, skipped) VALUES (?1, ?2, ?3, ?4, "
+                             "?5, ?6)");
+        !s.is_ok()) {
+      return s;
+    }
+    q.bind(1, day).bind(2, int64_t{part}).bind(3, int64_t{parts}).bind(4, at).bind(5, actions).bind(6, skipped);
+    if (Status s = change(q, "recording the run's part"); !s.is_ok()) return s;
+  }
+  if (Status s = j.append(
+          "", actor, "run.part_completed",
+          CanonicalJson().add("actions", actions).add("as_of", day).add("part", name).add("skipped", skipped).str());
+      !s.is_ok()) {
+    return s;
+  }
+  if (done + 1 < parts) return Status::ok();
+  // The last part: the day is run.
+  {
+    Use q(insert_run_);
+    q->bind(1, day).bind(2, at).bind(3, total_actions).bind(4, total_skipped);
+    if (Status s = change(*q.operator->(), "recording the run"); !s.is_ok()) return s;
+  }
+  return j.append("", actor, "run.completed",
+                  CanonicalJson().add("actions", total_actions).add("as_of", day).add("skipped", total_skipped).str());
+}
+
+Result<std::optional<Date>> Collection::last_run_part(int part, int parts) {
+  Statement q;
+  if (Status s = q.prepare(db_, "SELECT MAX(as_of) FROM run_parts WHERE part = ?1 AND parts = ?2"); !s.is_ok())
+    return s;
+  q.bind(1, int64_t{part}).bind(2, int64_t{parts});
+  if (q.step() != kRow) return error(db_, "reading the run's parts");
+  if (q.text(0).empty()) return std::optional<Date>{};
+  return std::optional<Date>(stored_date(q.text(0)));
 }
 
 Result<std::optional<Date>> Collection::last_run() {

@@ -58,6 +58,9 @@ class Collection {
 
   Result<std::unordered_map<std::string, CollectionState>> states(std::string_view customer_id);
   Result<std::optional<Date>> last_run();
+  Status record_run_part(JournalWriter& j, Date as_of, int part, int parts, std::string_view at, int64_t actions,
+                         int64_t skipped, std::string_view actor);
+  Result<std::optional<Date>> last_run_part(int part, int parts);
   Result<std::vector<ActionRecord>> actions(std::string_view customer_id, std::string_view status);
   Result<std::vector<CallRecord>> calls(std::string_view customer_id);
   Result<std::optional<Dispute>> open_dispute_on(std::string_view invoice_id);

@@ -74,6 +74,12 @@ INSERT INTO journal_head VALUES (1, 0, '0000000000000000000000000000000000000000
 ALTER TABLE invoices ADD COLUMN kind TEXT NOT NULL DEFAULT 'invoice';
 )sql"},
     {5, "users, sessions and API tokens", nullptr},
+    {6, "a day's run in parts, one per machine", R"sql(
+CREATE TABLE run_parts (
+  as_of TEXT NOT NULL, part INTEGER NOT NULL, parts INTEGER NOT NULL, at TEXT NOT NULL,
+  actions INTEGER NOT NULL, skipped INTEGER NOT NULL, PRIMARY KEY (as_of, part)
+) WITHOUT ROWID;
+)sql"},
 };
 
 // The migrations whose text lives beside the code that uses the tables.
@@ -197,6 +203,8 @@ class SqlTransaction final : public StoreTransaction, public sql::JournalWriter 
   Status resolve_dispute(int64_t id, Date on, std::string_view resolution, std::string_view actor) override;
   Result<int64_t> log_call(const CallRecord& call, std::string_view actor) override;
   Status record_run(Date as_of, int64_t actions, int64_t skipped, std::string_view actor) override;
+  Status record_run_part(Date as_of, int part, int parts, int64_t actions, int64_t skipped,
+                         std::string_view actor) override;
   Result<int64_t> add_opt_out(std::string_view customer_id, const OptOut& opt_out, std::string_view actor) override;
   Status update_outbox(const OutboxItem& item, std::string_view expected_status, std::string_view event,
                        std::string_view detail, std::string_view actor) override;
@@ -250,6 +258,9 @@ class SqlStore final : public Store {
   }
   Result<CollectionState> collection_state(std::string_view customer_id) override;
   Result<std::optional<Date>> last_run() override { return collection_.last_run(); }
+  Result<std::optional<Date>> last_run_part(int part, int parts) override {
+    return collection_.last_run_part(part, parts);
+  }
   Result<std::vector<ActionRecord>> actions(std::string_view customer_id, std::string_view status) override {
     return collection_.actions(customer_id, status);
   }
@@ -827,6 +838,11 @@ Result<int64_t> SqlTransaction::log_call(const CallRecord& call, std::string_vie
 }
 Status SqlTransaction::record_run(Date as_of, int64_t actions, int64_t skipped, std::string_view actor) {
   return store_.collection_.record_run(*this, as_of, at_.to_string(), actions, skipped, actor);
+}
+
+Status SqlTransaction::record_run_part(Date as_of, int part, int parts, int64_t actions, int64_t skipped,
+                                       std::string_view actor) {
+  return store_.collection_.record_run_part(*this, as_of, part, parts, at_.to_string(), actions, skipped, actor);
 }
 
 Result<int64_t> SqlTransaction::add_opt_out(std::string_view customer_id, const OptOut& opt_out,

@@ -41,7 +41,8 @@ struct CustomerDay {
 
 struct RunReport {
   Date as_of;
-  bool already_run = false;            // the day had been run before: nothing was written
+  std::string part;                    // "K/N" when the run was one part of the day, else ""
+  bool already_run = false;            // the day (or the part) had been run before: nothing was written
   std::vector<CustomerDay> customers;  // those with an action, a skipped step or an event, by id
   std::vector<CustomerDay> held;       // overdue customers something held back, by id
   size_t actions = 0;                  // channels that act (blocked ones not counted)
@@ -81,7 +82,9 @@ struct RunOptions {
 
 // Runs the day under the compliance guard's `rules`. Fails with kConflict when a later day has
 // already been run. The journal's actor is "run DAY", or "run DAY by WHO" when someone other than
-// the daily schedule asked for it (options.by).
+// the daily schedule asked for it (options.by). With options.shard, only that part of the
+// customers is planned and written ("run DAY part K/N"); the day counts as run once all N parts
+// are, and parts go forward in time each on its own.
 Result<RunReport> run_day(Store& store, const PlanSet& plans, Date as_of, const GuardSettings& rules = {},
                           const RunOptions& options = {});
 

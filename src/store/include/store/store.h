@@ -82,8 +82,13 @@ class StoreTransaction {
   // `expected_status` (someone else moved it).
   virtual Status update_outbox(const OutboxItem& item, std::string_view expected_status, std::string_view event,
                                std::string_view detail, std::string_view actor) = 0;
-  // Marks the day as run. Fails with kConflict if it was run already.
+  // Marks the day as run. Fails with kConflict if it was run already, or is being run in parts.
   virtual Status record_run(Date as_of, int64_t actions, int64_t skipped, std::string_view actor) = 0;
+  // Marks part `part` of `parts` of the day as run (journaled "run.part_completed"); the last of
+  // the parts marks the day as run, with the parts' totals. Fails with kConflict if the part or the
+  // whole day was run already, or the day is being run in another number of parts.
+  virtual Status record_run_part(Date as_of, int part, int parts, int64_t actions, int64_t skipped,
+                                 std::string_view actor) = 0;
 
   // Users and API tokens (store/users.h), journaled as `actor` with kinds user.added,
   // user.password_changed, user.disabled, token.created and token.revoked. No password, hash or
@@ -137,8 +142,10 @@ class Store {
   // Every customer's collection state (customers without any are absent).
   virtual Result<std::unordered_map<std::string, CollectionState>> collection_states() = 0;
   virtual Result<CollectionState> collection_state(std::string_view customer_id) = 0;
-  // The latest day the daily run completed, if any.
+  // The latest day the daily run completed (whole, or every part of it), if any.
   virtual Result<std::optional<Date>> last_run() = 0;
+  // The latest day part `part` of `parts` was run, if any.
+  virtual Result<std::optional<Date>> last_run_part(int part, int parts) = 0;
   // Actions with the given status ("" for all), of one customer ("" for all), oldest first.
   virtual Result<std::vector<ActionRecord>> actions(std::string_view customer_id, std::string_view status) = 0;
   virtual Result<std::vector<CallRecord>> calls(std::string_view customer_id) = 0;
