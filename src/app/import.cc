@@ -14,6 +14,16 @@
 namespace squeaky {
 namespace {
 
+// Below this many bytes of CSV, the importer asks the store for each customer a row names.
+constexpr size_t kAskEachCustomerBelow = 64 * 1024;
+
+Status read_currencies(Store& store, std::unordered_map<std::string, Currency>& out) {
+  auto all = store.customer_currencies();
+  if (!all) return all.status();
+  out.swap(*all);
+  return Status::ok();
+}
+
 // A read-only view of a whole file.
 class MappedFile {
  public:
@@ -55,13 +65,16 @@ class MappedFile {
 // The rows of one file, checked against the ledger and written through one transaction.
 class Importer {
  public:
+  // `currencies`: every customer's when `all_currencies` (read up front for a large file); else each
+  // customer's is asked of the store when a row first names it.
   Importer(StoreTransaction& txn, RecordKind kind, ImportReport& report,
-           std::unordered_map<std::string, Currency> currencies, const ImportOptions& options)
+           std::unordered_map<std::string, Currency> currencies, bool all_currencies, const ImportOptions& options)
       : by_(options.by.empty() ? std::string() : " by " + options.by),
         fixed_actor_(options.actor),
         txn_(txn),
         kind_(kind),
         report_(report),
+        all_currencies_(all_currencies),
         currencies_(std::move(currencies)),
         actor_("import " + report.file + ":"),
         actor_prefix_size_(actor_.size()) {}
@@ -91,7 +104,9 @@ class Importer {
         break;
       case RecordKind::kInvoices:
         if (auto i = parse_invoice_row(header, record, row_errors_); i && errors_before == row_errors_.size()) {
-          if (!check_customer(i->customer_id, i->amount.currency(), record.line) || !writing()) return Status::ok();
+          auto known = check_customer(i->customer_id, i->amount.currency(), record.line);
+          if (!known) return known.status();
+          if (!*known || !writing()) return Status::ok();
           return write(txn_.put_invoice(*i, actor(record.line)));
         }
         break;
@@ -140,28 +155,40 @@ class Importer {
     return Status::ok();
   }
 
-  bool check_customer(const std::string& customer_id, Currency currency, size_t line) {
-    auto it = currencies_.find(customer_id);
-    if (it == currencies_.end()) {
+  // The stored customer's currency, if there is such a customer.
+  Result<std::optional<Currency>> currency_of(const std::string& customer_id) {
+    if (auto it = currencies_.find(customer_id); it != currencies_.end()) return std::optional<Currency>(it->second);
+    if (all_currencies_) return std::optional<Currency>{};
+    auto found = txn_.customer_currency(customer_id);
+    if (found && *found) currencies_.emplace(customer_id, **found);
+    return found;
+  }
+
+  Result<bool> check_customer(const std::string& customer_id, Currency currency, size_t line) {
+    auto stored = currency_of(customer_id);
+    if (!stored) return stored.status();
+    if (!*stored) {
       row_errors_.push_back({line, "column 'customer_id': '" + customer_id +
                                        "' is not a known customer (import it with the customers first)"});
       return false;
     }
-    if (it->second != currency) {
+    if (**stored != currency) {
       row_errors_.push_back({line, "column 'currency': '" + currency.code() + "' differs from customer " + customer_id +
-                                       "'s currency " + it->second.code()});
+                                       "'s currency " + (*stored)->code()});
       return false;
     }
     return true;
   }
 
   Status customer(const Customer& c, size_t line) {
-    if (auto it = currencies_.find(c.id); it != currencies_.end() && it->second != c.currency) {
+    auto stored = currency_of(c.id);
+    if (!stored) return stored.status();
+    if (*stored && **stored != c.currency) {
       auto has_records = txn_.customer_has_records(c.id);
       if (!has_records) return has_records.status();
       if (*has_records) {
         row_errors_.push_back({line, "column 'currency': '" + c.currency.code() + "' differs from " +
-                                         it->second.code() +
+                                         (*stored)->code() +
                                          ", the currency of the customer's invoices and payments; a customer's "
                                          "currency cannot change once it has any"});
         return Status::ok();
@@ -174,7 +201,9 @@ class Importer {
   // A payment or credit: its customer, and the invoice it names.
   template <typename R>
   Status receipt(const R& r, size_t line, Result<WriteOutcome> (StoreTransaction::*put)(const R&, std::string_view)) {
-    if (!check_customer(r.customer_id, r.amount.currency(), line)) return Status::ok();
+    auto known = check_customer(r.customer_id, r.amount.currency(), line);
+    if (!known) return known.status();
+    if (!*known) return Status::ok();
     if (!r.invoice_id.empty()) {
       auto invoice = txn_.find_invoice(r.invoice_id);
       if (!invoice) return invoice.status();
@@ -197,6 +226,7 @@ class Importer {
   StoreTransaction& txn_;
   RecordKind kind_;
   ImportReport& report_;
+  const bool all_currencies_;
   std::unordered_map<std::string, Currency> currencies_;
   std::string_view file_;
   std::deque<std::string> owned_ids_;  // ids that were unescaped out of the file's own bytes
@@ -244,11 +274,16 @@ Result<ImportReport> import_text(Store& store, RecordKind kind, std::string_view
   if (!header) return file_error(header.status());
   report.ignored_columns = header->ignored_columns();
 
-  auto currencies = store.customer_currencies();
-  if (!currencies) return currencies.status();
+  // A large file names many customers: one pass over them all is cheaper than a query each. A small
+  // one (a record the API was sent) asks only for the customers it names.
+  std::unordered_map<std::string, Currency> currencies;
+  const bool all_currencies = text.size() > kAskEachCustomerBelow;
+  if (all_currencies) {
+    if (Status s = read_currencies(store, currencies); !s.is_ok()) return s;
+  }
   auto txn = store.begin();
   if (!txn) return txn.status();
-  Importer importer(**txn, kind, report, std::move(*currencies), options);
+  Importer importer(**txn, kind, report, std::move(currencies), all_currencies, options);
   importer.set_file(text);
   while (reader.next(record)) {
     if (Status s = importer.row(*header, record); !s.is_ok()) return s;

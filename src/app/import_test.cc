@@ -242,6 +242,24 @@ TEST_F(ImportTest, ARejectedFileChangesNothingAndListsEveryBadRowInLineOrder) {
   EXPECT_EQ(ledger_dump(*store_), dump);
 }
 
+TEST_F(ImportTest, ALargeFileReadsEveryCustomerOnceAndSaysTheSame) {
+  // Past 64 KiB the importer reads every customer's currency up front instead of asking for each;
+  // the messages do not change.
+  fill();
+  std::string rows = kInvoiceHeader;
+  for (int i = 0; i < 1500; ++i) rows += "BULK-" + std::to_string(i) + ",C1,2026-03-01,2026-03-31,10.00,USD\n";
+  rows += "BULK-X,C999,2026-03-01,2026-03-31,50.00,USD\nBULK-Y,C2,2026-03-01,2026-03-31,70.00,USD\n";
+  ASSERT_GT(rows.size(), 64u * 1024);
+  const std::string path = file("large.csv", rows);
+  ImportReport report = import(RecordKind::kInvoices, path);
+  const std::vector<std::string> expected = {
+      path + ":1502: column 'customer_id': 'C999' is not a known customer (import it with the customers first)",
+      path + ":1503: column 'currency': 'USD' differs from customer C2's currency EUR",
+  };
+  EXPECT_EQ(report.errors, expected);
+  EXPECT_FALSE(report.written);
+}
+
 TEST_F(ImportTest, DryRunChecksEverythingAndWritesNothing) {
   fill();
   const JournalHead before = head();

@@ -177,6 +177,7 @@ class SqlTransaction final : public StoreTransaction, public sql::JournalWriter 
   Result<WriteOutcome> put_payment(const Payment& payment, std::string_view actor) override;
   Result<WriteOutcome> put_credit(const Credit& credit, std::string_view actor) override;
   Result<std::optional<Invoice>> find_invoice(std::string_view id) override;
+  Result<std::optional<Currency>> customer_currency(std::string_view customer_id) override;
   Result<bool> customer_has_records(std::string_view customer_id) override;
   Status commit() override;
 
@@ -304,7 +305,7 @@ class SqlStore final : public Store {
   Statement insert_payment_, select_payment_, update_payment_;
   Statement insert_credit_, select_credit_, update_credit_;
   Statement insert_journal_, update_head_, select_head_;
-  Statement customer_has_records_;
+  Statement customer_has_records_, select_currency_;
   sql::Collection collection_;
   sql::Outbox outbox_;
   sql::Users users_;
@@ -405,6 +406,7 @@ Status SqlStore::prepare_all() {
        "VALUES (?1,?2,?3,?4,?5,?6,?7,?8)"},
       {&update_head_, "UPDATE journal_head SET seq = ?1, hash = ?2 WHERE one = 1"},
       {&select_head_, "SELECT seq, hash FROM journal_head WHERE one = 1"},
+      {&select_currency_, "SELECT currency FROM customers WHERE id = ?1"},
       {&customer_has_records_,
        "SELECT CASE WHEN EXISTS (SELECT 1 FROM invoices WHERE customer_id = ?1) OR "
        "EXISTS (SELECT 1 FROM payments WHERE customer_id = ?1) OR "
@@ -761,6 +763,15 @@ Result<std::optional<Invoice>> SqlTransaction::find_invoice(std::string_view id)
   if (rc == kDone) return std::optional<Invoice>{};
   if (rc != kRow) return store_.error("reading an invoice");
   return std::optional<Invoice>(read_invoice(*q.operator->()));
+}
+
+Result<std::optional<Currency>> SqlTransaction::customer_currency(std::string_view customer_id) {
+  Use q(store_.select_currency_);
+  q->bind(1, customer_id);
+  const int rc = q->step();
+  if (rc == kDone) return std::optional<Currency>{};
+  if (rc != kRow) return store_.error("reading a customer's currency");
+  return std::optional<Currency>(stored_currency(q->text(0)));
 }
 
 Result<bool> SqlTransaction::customer_has_records(std::string_view customer_id) {

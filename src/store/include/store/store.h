@@ -41,6 +41,8 @@ class StoreTransaction {
   virtual Result<WriteOutcome> put_credit(const Credit& credit, std::string_view actor) = 0;
 
   virtual Result<std::optional<Invoice>> find_invoice(std::string_view id) = 0;
+  // The customer's currency; nothing when there is no such customer.
+  virtual Result<std::optional<Currency>> customer_currency(std::string_view customer_id) = 0;
   // Whether the customer has any invoice, payment or credit.
   virtual Result<bool> customer_has_records(std::string_view customer_id) = 0;
 
