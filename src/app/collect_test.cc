@@ -14,6 +14,7 @@
 #include "app/import.h"
 #include "ledger/aging.h"
 #include "ledger/allocation.h"
+#include "ledger_files.h"
 #include "test_store.h"
 #include "testing.h"
 
@@ -561,13 +562,7 @@ class ShardedRunTest : public ::testing::Test {
     for (const char* name : {"parts.db", "whole.db"}) {
       auto store = testing::open_test_store((dir_ / name).string(), clock_, OpenMode::kCreateIfMissing);
       ASSERT_TRUE(store) << store.status().message();
-      for (auto [kind, file] : {std::pair{RecordKind::kCustomers, "customers.csv"},
-                                {RecordKind::kInvoices, "invoices.csv"},
-                                {RecordKind::kPayments, "payments.csv"},
-                                {RecordKind::kCredits, "credits.csv"}}) {
-        auto report = import_csv(**store, kind, (dir_ / file).string(), {});
-        ASSERT_TRUE(report && report->errors.empty() && report->written);
-      }
+      ASSERT_TRUE(testing::import_ledger_files(**store, dir_).is_ok());
       (std::string_view(name) == "parts.db" ? parts_ : whole_) = std::move(*store);
     }
   }

@@ -8,6 +8,7 @@
 
 #include "app/generate.h"
 #include "app/import.h"
+#include "ledger_files.h"
 #include "test_store.h"
 #include "testing.h"
 
@@ -31,13 +32,7 @@ class KeptFiguresTest : public ::testing::Test {
     g.seed = 5;
     g.as_of = day("2026-03-31");
     ASSERT_TRUE(generate_ledger_csv(g, dir_.string()));
-    for (auto [kind, file] : {std::pair{RecordKind::kCustomers, "customers.csv"},
-                              {RecordKind::kInvoices, "invoices.csv"},
-                              {RecordKind::kPayments, "payments.csv"},
-                              {RecordKind::kCredits, "credits.csv"}}) {
-      auto report = import_csv(*store_, kind, (dir_ / file).string(), {});
-      ASSERT_TRUE(report && report->errors.empty() && report->written);
-    }
+    ASSERT_TRUE(testing::import_ledger_files(*store_, dir_).is_ok());
     // Two customers of our own to move records between.
     import(RecordKind::kCustomers,
            "id,name,kind,email,phone,country,region,timezone,currency,credit_limit\n"

@@ -28,6 +28,7 @@
 #include "app/database.h"
 #include "app/import.h"
 #include "app/users.h"
+#include "ledger_files.h"
 #include "store/journal.h"
 #include "test_store.h"
 #include "testing.h"
@@ -79,13 +80,7 @@ class ServerTest : public ::testing::Test {
       auto store = open_database(db_, clock_, OpenMode::kCreateIfMissing);
       ASSERT_TRUE(store) << store.status().message();
       const fs::path golden = fs::path(SQUEAKY_SOURCE_DIR) / "tests/golden/import_and_aging";
-      for (auto [kind, file] : {std::pair{RecordKind::kCustomers, "customers.csv"},
-                                {RecordKind::kInvoices, "invoices.csv"},
-                                {RecordKind::kPayments, "payments.csv"},
-                                {RecordKind::kCredits, "credits.csv"}}) {
-        auto report = import_csv(**store, kind, (golden / file).string(), {});
-        ASSERT_TRUE(report && report->errors.empty() && report->written);
-      }
+      ASSERT_TRUE(testing::import_ledger_files(**store, golden).is_ok());
       const Timestamp now = clock_.now();
       for (auto [name, role] : {std::pair{"olga", Role::kOwner},
                                 {"carl", Role::kCollector},
