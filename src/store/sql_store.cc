@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "packed_ledger.h"
 #include "sql.h"
 #include "sql_collection.h"
 #include "sql_outbox.h"
@@ -13,8 +14,10 @@
 namespace squeaky {
 namespace {
 
+using sql::CustomerIndex;
 using sql::kDone;
 using sql::kRow;
+using sql::PackedLedger;
 using sql::Statement;
 using sql::stored_currency;
 using sql::stored_date;
@@ -534,44 +537,20 @@ Result<std::optional<CustomerLedger>> SqlStore::customer_ledger(std::string_view
 }
 
 Status SqlStore::for_each_customer_ledger(const std::function<Status(const CustomerLedger&)>& visit) {
-  // Reads each table once, in storage order, and groups the records by customer: far faster than
-  // one indexed query per customer when the whole ledger is wanted.
-  std::vector<CustomerLedger> ledgers;
-  std::unordered_map<std::string, size_t, sql::StringHash, std::equal_to<>> index;
+  // Each table is read once in storage order (a sequential scan) and its records packed by
+  // customer (packed_ledger.h): far faster than one indexed query per customer, and a few dozen
+  // bytes a record rather than whole values. The customers and their contacts are read last, in
+  // id order, one at a time beside the visit.
+  CustomerIndex customers;
   {
     Statement q;
-    if (Status s = q.prepare(db_, sql("SELECT ", kCustomerColumns, " FROM customers ORDER BY id").c_str());
-        !s.is_ok()) {
-      return s;
-    }
+    if (Status s = q.prepare(db_, "SELECT id FROM customers ORDER BY id"); !s.is_ok()) return s;
     int rc = 0;
-    while ((rc = q.step()) == kRow) {
-      index.emplace(std::string(q.text(0)), ledgers.size());
-      ledgers.push_back({read_customer(q), {}, {}, {}, {}});
-    }
+    while ((rc = q.step()) == kRow) customers.add(q.text(0));
     if (rc != kDone) return error("reading customers");
   }
-  {
-    Statement q;
-    if (Status s = q.prepare(db_,
-                             "SELECT customer_id, channel, type, value, consent, opted_out FROM contacts ORDER BY "
-                             "customer_id, position");
-        !s.is_ok()) {
-      return s;
-    }
-    int rc = 0;
-    while ((rc = q.step()) == kRow) {
-      auto it = index.find(q.text(0));
-      if (it == index.end()) continue;
-      ledgers[it->second].customer.contacts.push_back(
-          {parse_contact_channel(q.text(1)).value_or(ContactChannel::kEmail),
-           parse_contact_type(q.text(2)).value_or(ContactType::kWork), std::string(q.text(3)), q.integer(4) != 0,
-           q.integer(5) != 0});
-    }
-    if (rc != kDone) return error("reading contacts");
-  }
-  const auto load = [&]<typename R>(const char* columns, const char* table, std::vector<R> CustomerLedger::*member,
-                                    R (*read)(const Statement&)) -> Status {
+  PackedLedger packed;
+  const auto pack = [&]<typename R>(const char* columns, const char* table, R (*read)(const Statement&)) -> Status {
     Statement q;
     if (Status s = q.prepare(db_, sql("SELECT ", columns, (std::string(" FROM ") + table).c_str()).c_str());
         !s.is_ok()) {
@@ -579,23 +558,55 @@ Status SqlStore::for_each_customer_ledger(const std::function<Status(const Custo
     }
     int rc = 0;
     while ((rc = q.step()) == kRow) {
-      auto it = index.find(q.text(1));
-      if (it != index.end()) (ledgers[it->second].*member).push_back(read(q));
+      if (auto owner = customers.find(q.text(1))) packed.add(*owner, read(q));
     }
     return rc == kDone ? Status::ok() : error("reading the ledger");
   };
-  if (Status s = load(kInvoiceColumns, "invoices", &CustomerLedger::invoices, read_invoice); !s.is_ok()) return s;
-  if (Status s = load(kPaymentColumns, "payments", &CustomerLedger::payments, read_payment); !s.is_ok()) return s;
-  if (Status s = load(kCreditColumns, "credits", &CustomerLedger::credits, read_credit); !s.is_ok()) return s;
+  if (Status s = pack(kInvoiceColumns, "invoices", read_invoice); !s.is_ok()) return s;
+  if (Status s = pack(kPaymentColumns, "payments", read_payment); !s.is_ok()) return s;
+  if (Status s = pack(kCreditColumns, "credits", read_credit); !s.is_ok()) return s;
+  packed.group(customers.size());
   auto disputes = collection_.disputes("");
   if (!disputes) return disputes.status();
-  for (auto& [customer_id, list] : *disputes) {
-    if (auto it = index.find(customer_id); it != index.end()) ledgers[it->second].disputes = std::move(list);
+
+  Statement people;
+  if (Status s = people.prepare(db_, sql("SELECT ", kCustomerColumns, " FROM customers ORDER BY id").c_str());
+      !s.is_ok()) {
+    return s;
   }
-  for (const CustomerLedger& ledger : ledgers) {
+  Statement contacts;
+  if (Status s = contacts.prepare(db_,
+                                  "SELECT customer_id, channel, type, value, consent, opted_out FROM contacts ORDER BY "
+                                  "customer_id, position");
+      !s.is_ok()) {
+    return s;
+  }
+  int contact_rc = contacts.step();
+  CustomerLedger ledger;  // reused from customer to customer, so its vectors and strings keep their room
+  int rc = 0;
+  while ((rc = people.step()) == kRow) {
+    ledger.customer = read_customer(people);
+    const std::string& id = ledger.customer.id;
+    while (contact_rc == kRow && contacts.text(0) < id) contact_rc = contacts.step();
+    for (; contact_rc == kRow && contacts.text(0) == id; contact_rc = contacts.step()) {
+      ledger.customer.contacts.push_back(
+          {parse_contact_channel(contacts.text(1)).value_or(ContactChannel::kEmail),
+           parse_contact_type(contacts.text(2)).value_or(ContactType::kWork), std::string(contacts.text(3)),
+           contacts.integer(4) != 0, contacts.integer(5) != 0});
+    }
+    if (contact_rc != kRow && contact_rc != kDone) return error("reading contacts");
+    if (auto ordinal = customers.find(id)) {
+      packed.unpack(*ordinal, ledger);
+    } else {  // added since the records were read
+      ledger.invoices.clear();
+      ledger.payments.clear();
+      ledger.credits.clear();
+    }
+    ledger.disputes.clear();
+    if (auto it = disputes->find(id); it != disputes->end()) ledger.disputes = std::move(it->second);
     if (Status s = visit(ledger); !s.is_ok()) return s;
   }
-  return Status::ok();
+  return rc == kDone ? Status::ok() : error("reading customers");
 }
 
 Status SqlStore::for_each_journal_entry(const std::function<Status(const JournalEntry&)>& visit) {

@@ -384,6 +384,71 @@ TEST_P(StoreTest, EveryKindOfRecordComesBackAsItWasStored) {
   }
 }
 
+TEST_P(StoreTest, TheWholeLedgerVisitGivesEachCustomerExactlyItsOwnLedger) {
+  auto store = open();
+  // Customers written out of id order, records of several customers interleaved, one customer
+  // with nothing but contacts, one with no contacts, a record naming a customer that is gone.
+  ASSERT_TRUE(
+      in_transaction(*store, [&](StoreTransaction& txn) -> Status {
+        for (const char* id : {"C3", "C1", "C2", "C10"}) {
+          Customer c = customer(id);
+          if (std::string_view(id) == "C2") c.contacts.clear();
+          if (std::string_view(id) == "C10")
+            c.contacts.push_back({ContactChannel::kPhone, ContactType::kMobile, "+1 555 0199"});
+          if (auto r = txn.put_customer(c, "import customers.csv:2"); !r) return r.status();
+        }
+        for (int n = 1; n <= 12; ++n) {
+          Invoice i = invoice("INV-" + std::to_string(n), n * 1000);
+          i.customer_id = n % 3 == 0 ? "C3" : n % 3 == 1 ? "C1" : "C2";
+          if (auto r = txn.put_invoice(i, "import invoices.csv:2"); !r) return r.status();
+        }
+        int paid = 0;
+        for (const char* owner : {"C2", "C3", "C2"}) {
+          Payment p{"PAY-" + std::to_string(++paid),
+                    owner,
+                    *Date::parse("2026-02-10"),
+                    Money::from_minor(700, kUsd),
+                    "card",
+                    "",
+                    ""};
+          if (auto r = txn.put_payment(p, "import payments.csv:2"); !r) return r.status();
+        }
+        Credit credit{"CN-1",  "C3",   *Date::parse("2026-02-11"), Money::from_minor(300, kUsd), CreditKind::kDeduction,
+                      "short", "INV-3"};
+        if (auto r = txn.put_credit(credit, "import credits.csv:2"); !r) return r.status();
+        if (auto r = txn.open_dispute({0, "INV-6", "C3", *Date::parse("2026-03-02"), {}, "not ours", ""}, "user clerk");
+            !r) {
+          return r.status();
+        }
+        return Status::ok();
+      }).is_ok());
+  tamper(
+      "INSERT INTO invoices (id, customer_id, issue_date, due_date, amount, currency, reference, description) "
+      "VALUES ('INV-LOST', 'C9', '2026-01-01', '2026-01-31', 5, 'USD', '', '')");
+
+  std::vector<std::string> order;
+  ASSERT_TRUE(store
+                  ->for_each_customer_ledger([&](const CustomerLedger& visited) {
+                    order.push_back(visited.customer.id);
+                    auto own = store->customer_ledger(visited.customer.id);
+                    EXPECT_TRUE(own && *own);
+                    if (!own || !*own) return Status::ok();
+                    EXPECT_EQ(visited.customer, (*own)->customer);
+                    EXPECT_EQ(visited.invoices, (*own)->invoices) << visited.customer.id;
+                    EXPECT_EQ(visited.payments, (*own)->payments) << visited.customer.id;
+                    EXPECT_EQ(visited.credits, (*own)->credits) << visited.customer.id;
+                    EXPECT_EQ(visited.disputes, (*own)->disputes) << visited.customer.id;
+                    return Status::ok();
+                  })
+                  .is_ok());
+  EXPECT_EQ(order, (std::vector<std::string>{"C1", "C10", "C2", "C3"}));  // by id, bytewise
+  auto c3 = store->customer_ledger("C3");
+  ASSERT_TRUE(c3 && *c3);
+  EXPECT_EQ((*c3)->invoices.size(), 4u);
+  EXPECT_EQ((*c3)->credits.size(), 1u);
+  EXPECT_EQ((*c3)->disputes.size(), 1u);
+}
+
 TEST_P(StoreTest, AFailedStatementAbortsTheTransactionAndNothingOfItIsKept) {
   auto store = open();
   fill(*store);

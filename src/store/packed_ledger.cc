@@ -1,0 +1,224 @@
+#include "packed_ledger.h"
+
+#include <cstring>
+#include <functional>
+#include <type_traits>
+
+namespace squeaky::sql {
+namespace {
+
+static_assert(std::is_trivially_copyable_v<Currency>);
+
+// Appends a record's fields to the table's bytes.
+class Packer {
+ public:
+  explicit Packer(std::string& out) : out_(out) {}
+
+  Packer& varint(uint64_t v) {
+    while (v >= 0x80) {
+      out_ += static_cast<char>((v & 0x7f) | 0x80);
+      v >>= 7;
+    }
+    out_ += static_cast<char>(v);
+    return *this;
+  }
+  // Small magnitudes of either sign in few bytes (zigzag).
+  Packer& integer(int64_t v) { return varint((static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63)); }
+  Packer& date(Date d) { return integer(d.days().time_since_epoch().count()); }
+  Packer& currency(Currency c) {
+    char raw[sizeof c];
+    std::memcpy(raw, &c, sizeof c);
+    out_.append(raw, sizeof raw);
+    return *this;
+  }
+  Packer& text(std::string_view s) {
+    varint(s.size());
+    out_ += s;
+    return *this;
+  }
+
+ private:
+  std::string& out_;
+};
+
+// Reads back what Packer wrote, in the same order.
+class Unpacker {
+ public:
+  explicit Unpacker(const char* at) : at_(at) {}
+
+  uint64_t varint() {
+    uint64_t v = 0;
+    for (int shift = 0;; shift += 7) {
+      const auto byte = static_cast<unsigned char>(*at_++);
+      v |= static_cast<uint64_t>(byte & 0x7f) << shift;
+      if ((byte & 0x80) == 0) return v;
+    }
+  }
+  int64_t integer() {
+    const uint64_t v = varint();
+    return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1);
+  }
+  Date date() { return Date(std::chrono::sys_days(std::chrono::days(integer()))); }
+  Currency currency() {
+    Currency c;
+    std::memcpy(&c, at_, sizeof c);
+    at_ += sizeof c;
+    return c;
+  }
+  void text(std::string& out) {
+    const size_t n = varint();
+    out.assign(at_, n);
+    at_ += n;
+  }
+
+ private:
+  const char* at_;
+};
+
+uint64_t id_hash(std::string_view id) { return std::hash<std::string_view>{}(id); }
+
+}  // namespace
+
+void CustomerIndex::add(std::string_view id) {
+  if ((ids_.size() + 1) * 2 > slots_.size()) grow();
+  ids_.emplace_back(id);
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = id_hash(id) & mask;; i = (i + 1) & mask) {
+    if (slots_[i] == 0) {
+      slots_[i] = static_cast<uint32_t>(ids_.size());
+      return;
+    }
+  }
+}
+
+std::optional<uint32_t> CustomerIndex::find(std::string_view id) const {
+  if (slots_.empty()) return std::nullopt;
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = id_hash(id) & mask;; i = (i + 1) & mask) {
+    const uint32_t slot = slots_[i];
+    if (slot == 0) return std::nullopt;
+    if (ids_[slot - 1] == id) return slot - 1;
+  }
+}
+
+void CustomerIndex::grow() {
+  slots_.assign(slots_.empty() ? 1024 : slots_.size() * 2, 0);
+  const size_t mask = slots_.size() - 1;
+  for (size_t n = 0; n < ids_.size(); ++n) {
+    size_t i = id_hash(ids_[n]) & mask;
+    while (slots_[i] != 0) i = (i + 1) & mask;
+    slots_[i] = static_cast<uint32_t>(n + 1);
+  }
+}
+
+void PackedLedger::add(uint32_t customer, const Invoice& i) {
+  invoices_.owners.push_back(customer);
+  invoices_.starts.push_back(invoices_.bytes.size());
+  Packer(invoices_.bytes)
+      .date(i.issue_date)
+      .date(i.due_date)
+      .integer(i.amount.minor_units())
+      .currency(i.amount.currency())
+      .varint(static_cast<uint64_t>(i.kind))
+      .text(i.id)
+      .text(i.reference)
+      .text(i.description);
+}
+
+void PackedLedger::add(uint32_t customer, const Payment& p) {
+  payments_.owners.push_back(customer);
+  payments_.starts.push_back(payments_.bytes.size());
+  Packer(payments_.bytes)
+      .date(p.date)
+      .integer(p.amount.minor_units())
+      .currency(p.amount.currency())
+      .text(p.id)
+      .text(p.method)
+      .text(p.reference)
+      .text(p.invoice_id);
+}
+
+void PackedLedger::add(uint32_t customer, const Credit& c) {
+  credits_.owners.push_back(customer);
+  credits_.starts.push_back(credits_.bytes.size());
+  Packer(credits_.bytes)
+      .date(c.date)
+      .integer(c.amount.minor_units())
+      .currency(c.amount.currency())
+      .varint(static_cast<uint64_t>(c.kind))
+      .text(c.id)
+      .text(c.reason)
+      .text(c.invoice_id);
+}
+
+void PackedLedger::Table::group(size_t customers) {
+  // A stable counting sort of the record starts by owner.
+  first.assign(customers + 1, 0);
+  for (uint32_t owner : owners) ++first[owner + 1];
+  for (size_t c = 0; c < customers; ++c) first[c + 1] += first[c];
+  std::vector<uint32_t> next(first.begin(), first.end() - 1);
+  std::vector<uint64_t> grouped(starts.size());
+  for (size_t r = 0; r < starts.size(); ++r) grouped[next[owners[r]]++] = starts[r];
+  starts = std::move(grouped);
+  owners = {};
+  bytes.shrink_to_fit();
+}
+
+size_t PackedLedger::Table::bytes_held() const {
+  return bytes.capacity() + starts.capacity() * sizeof(uint64_t) +
+         (owners.capacity() + first.capacity()) * sizeof(uint32_t);
+}
+
+void PackedLedger::group(size_t customers) {
+  invoices_.group(customers);
+  payments_.group(customers);
+  credits_.group(customers);
+}
+
+void PackedLedger::unpack(uint32_t customer, CustomerLedger& out) const {
+  const std::string& owner = out.customer.id;
+  const auto each = [customer](const Table& t, auto& records, auto&& read) {
+    const uint32_t from = t.first[customer];
+    const uint32_t to = t.first[customer + 1];
+    records.resize(to - from);
+    for (uint32_t r = from; r < to; ++r) {
+      Unpacker u(t.bytes.data() + t.starts[r]);
+      read(u, records[r - from]);
+    }
+  };
+  each(invoices_, out.invoices, [&owner](Unpacker& u, Invoice& i) {
+    i.customer_id = owner;
+    i.issue_date = u.date();
+    i.due_date = u.date();
+    const int64_t amount = u.integer();
+    i.amount = Money::from_minor(amount, u.currency());
+    i.kind = static_cast<InvoiceKind>(u.varint());
+    u.text(i.id);
+    u.text(i.reference);
+    u.text(i.description);
+  });
+  each(payments_, out.payments, [&owner](Unpacker& u, Payment& p) {
+    p.customer_id = owner;
+    p.date = u.date();
+    const int64_t amount = u.integer();
+    p.amount = Money::from_minor(amount, u.currency());
+    u.text(p.id);
+    u.text(p.method);
+    u.text(p.reference);
+    u.text(p.invoice_id);
+  });
+  each(credits_, out.credits, [&owner](Unpacker& u, Credit& c) {
+    c.customer_id = owner;
+    c.date = u.date();
+    const int64_t amount = u.integer();
+    c.amount = Money::from_minor(amount, u.currency());
+    c.kind = static_cast<CreditKind>(u.varint());
+    u.text(c.id);
+    u.text(c.reason);
+    u.text(c.invoice_id);
+  });
+}
+
+size_t PackedLedger::bytes() const { return invoices_.bytes_held() + payments_.bytes_held() + credits_.bytes_held(); }
+
+}  // namespace squeaky::sql

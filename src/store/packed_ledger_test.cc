@@ -1,0 +1,117 @@
+// The packed records the store visits the whole ledger from: every field comes back exactly as it
+// went in, grouped by customer in the order the records were added.
+#include "packed_ledger.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace squeaky::sql {
+namespace {
+
+const Currency kUsd = *Currency::from_code("USD");
+const Currency kJpy = *Currency::from_code("JPY");
+
+Date day(const char* text) { return *Date::parse(text); }
+
+TEST(CustomerIndexTest, FindsEveryIdAddedAcrossGrowthAndNothingElse) {
+  CustomerIndex index;
+  for (int i = 0; i < 5000; ++i) index.add("C" + std::to_string(i));
+  ASSERT_EQ(index.size(), 5000u);
+  for (uint32_t i = 0; i < 5000; ++i) {
+    ASSERT_EQ(index.find("C" + std::to_string(i)), i);
+    ASSERT_EQ(index.id(i), "C" + std::to_string(i));
+  }
+  EXPECT_EQ(index.find("C5000"), std::nullopt);
+  EXPECT_EQ(index.find(""), std::nullopt);
+  EXPECT_EQ(index.find("c1"), std::nullopt);
+  EXPECT_EQ(CustomerIndex().find("C1"), std::nullopt);
+}
+
+TEST(PackedLedgerTest, EveryFieldComesBackExactly) {
+  const std::string long_text(300, 'x');  // a length over one varint byte
+  Invoice big{"INV-1",
+              "C1",
+              day("2024-02-29"),
+              day("2026-12-31"),
+              Money::from_minor(INT64_MAX, kUsd),
+              long_text,
+              "Dachrinne \xc3\xbc"
+              "berholt",
+              InvoiceKind::kFee};
+  Invoice old{"INV-2", "C1", day("1900-01-01"), day("1900-01-02"), Money::from_minor(1, kUsd), "", ""};
+  Payment refund{"PAY-1", "C1", day("2026-03-31"), Money::from_minor(-12345, kUsd), "wire", "REF 9", "INV-1"};
+  Payment least{"PAY-2", "C1", day("2026-04-01"), Money::from_minor(INT64_MIN, kUsd), "", "", ""};
+  Credit deduction{"CN-1",    "C1",   day("2026-01-15"), Money::from_minor(500, kUsd), CreditKind::kDeduction,
+                   "damaged", "INV-2"};
+  Invoice yen{"INV-3", "C0", day("2026-01-01"), day("2026-01-31"), Money::from_minor(1000, kJpy), "PO", "d"};
+
+  PackedLedger packed;
+  packed.add(1, big);
+  packed.add(0, yen);
+  packed.add(1, refund);
+  packed.add(1, old);
+  packed.add(1, least);
+  packed.add(1, deduction);
+  packed.group(3);
+
+  CustomerLedger ledger;
+  ledger.customer.id = "C1";
+  packed.unpack(1, ledger);
+  ASSERT_EQ(ledger.invoices.size(), 2u);
+  EXPECT_EQ(ledger.invoices[0], big);  // in the order added
+  EXPECT_EQ(ledger.invoices[1], old);
+  ASSERT_EQ(ledger.payments.size(), 2u);
+  EXPECT_EQ(ledger.payments[0], refund);
+  EXPECT_EQ(ledger.payments[1], least);
+  ASSERT_EQ(ledger.credits.size(), 1u);
+  EXPECT_EQ(ledger.credits[0], deduction);
+
+  // The same ledger value reused for the next customer holds only that customer's records.
+  ledger.customer.id = "C0";
+  packed.unpack(0, ledger);
+  ASSERT_EQ(ledger.invoices.size(), 1u);
+  EXPECT_EQ(ledger.invoices[0], yen);
+  EXPECT_TRUE(ledger.payments.empty());
+  EXPECT_TRUE(ledger.credits.empty());
+
+  ledger.customer.id = "C2";
+  packed.unpack(2, ledger);
+  EXPECT_TRUE(ledger.invoices.empty());
+  EXPECT_GT(packed.bytes(), 0u);
+}
+
+TEST(PackedLedgerTest, ManyCustomersKeepTheirOwnRecords) {
+  PackedLedger packed;
+  constexpr uint32_t kCustomers = 1000;
+  for (int n = 0; n < 20000; ++n) {
+    const uint32_t owner = static_cast<uint32_t>(n * 7919) % kCustomers;
+    Invoice i{"INV-" + std::to_string(n),
+              "C" + std::to_string(owner),
+              day("2026-01-01"),
+              day("2026-02-01"),
+              Money::from_minor(n, kUsd),
+              "",
+              ""};
+    packed.add(owner, i);
+  }
+  packed.group(kCustomers);
+  CustomerLedger ledger;
+  size_t seen = 0;
+  for (uint32_t c = 0; c < kCustomers; ++c) {
+    ledger.customer.id = "C" + std::to_string(c);
+    packed.unpack(c, ledger);
+    int64_t last = -1;
+    for (const Invoice& i : ledger.invoices) {
+      ASSERT_EQ(i.customer_id, ledger.customer.id);
+      ASSERT_EQ(static_cast<uint32_t>(i.amount.minor_units() * 7919) % kCustomers, c);
+      ASSERT_GT(i.amount.minor_units(), last);  // the order added
+      last = i.amount.minor_units();
+    }
+    seen += ledger.invoices.size();
+  }
+  EXPECT_EQ(seen, 20000u);
+}
+
+}  // namespace
+}  // namespace squeaky::sql
