@@ -1,7 +1,12 @@
 #include "packed_ledger.h"
 
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <new>
 #include <type_traits>
 
 namespace squeaky::sql {
@@ -111,10 +116,32 @@ void CustomerIndex::grow() {
   }
 }
 
+constexpr size_t kBlock = size_t{2} << 20;
+
+void Arena::Free::operator()(char* block) const { std::free(block); }
+
+Arena::~Arena() = default;
+
+const char* Arena::add(std::string_view bytes) {
+  if (bytes.size() > room_ - used_) {
+    const size_t size = std::max(kBlock, (bytes.size() + kBlock - 1) / kBlock * kBlock);
+    char* block = static_cast<char*>(std::aligned_alloc(kBlock, size));
+    if (block == nullptr) throw std::bad_alloc();
+    (void)madvise(block, size, MADV_HUGEPAGE);  // advice only: without it the block is still memory
+    blocks_.emplace_back(block);
+    used_ = 0;
+    room_ = size;
+    held_ += size;
+  }
+  char* at = blocks_.back().get() + used_;
+  std::memcpy(at, bytes.data(), bytes.size());
+  used_ += bytes.size();
+  return at;
+}
+
 void PackedLedger::add(uint32_t customer, const Invoice& i) {
-  invoices_.owners.push_back(customer);
-  invoices_.starts.push_back(invoices_.bytes.size());
-  Packer(invoices_.bytes)
+  scratch_.clear();
+  Packer(scratch_)
       .date(i.issue_date)
       .date(i.due_date)
       .integer(i.amount.minor_units())
@@ -123,12 +150,13 @@ void PackedLedger::add(uint32_t customer, const Invoice& i) {
       .text(i.id)
       .text(i.reference)
       .text(i.description);
+  invoices_.starts.push_back(invoices_.bytes.add(scratch_));
+  invoices_.owners.push_back(customer);
 }
 
 void PackedLedger::add(uint32_t customer, const Payment& p) {
-  payments_.owners.push_back(customer);
-  payments_.starts.push_back(payments_.bytes.size());
-  Packer(payments_.bytes)
+  scratch_.clear();
+  Packer(scratch_)
       .date(p.date)
       .integer(p.amount.minor_units())
       .currency(p.amount.currency())
@@ -136,12 +164,13 @@ void PackedLedger::add(uint32_t customer, const Payment& p) {
       .text(p.method)
       .text(p.reference)
       .text(p.invoice_id);
+  payments_.starts.push_back(payments_.bytes.add(scratch_));
+  payments_.owners.push_back(customer);
 }
 
 void PackedLedger::add(uint32_t customer, const Credit& c) {
-  credits_.owners.push_back(customer);
-  credits_.starts.push_back(credits_.bytes.size());
-  Packer(credits_.bytes)
+  scratch_.clear();
+  Packer(scratch_)
       .date(c.date)
       .integer(c.amount.minor_units())
       .currency(c.amount.currency())
@@ -149,6 +178,8 @@ void PackedLedger::add(uint32_t customer, const Credit& c) {
       .text(c.id)
       .text(c.reason)
       .text(c.invoice_id);
+  credits_.starts.push_back(credits_.bytes.add(scratch_));
+  credits_.owners.push_back(customer);
 }
 
 void PackedLedger::Table::group(size_t customers) {
@@ -157,15 +188,14 @@ void PackedLedger::Table::group(size_t customers) {
   for (uint32_t owner : owners) ++first[owner + 1];
   for (size_t c = 0; c < customers; ++c) first[c + 1] += first[c];
   std::vector<uint32_t> next(first.begin(), first.end() - 1);
-  std::vector<uint64_t> grouped(starts.size());
+  std::vector<const char*> grouped(starts.size());
   for (size_t r = 0; r < starts.size(); ++r) grouped[next[owners[r]]++] = starts[r];
   starts = std::move(grouped);
   owners = {};
-  bytes.shrink_to_fit();
 }
 
 size_t PackedLedger::Table::bytes_held() const {
-  return bytes.capacity() + starts.capacity() * sizeof(uint64_t) +
+  return bytes.bytes_held() + starts.capacity() * sizeof(const char*) +
          (owners.capacity() + first.capacity()) * sizeof(uint32_t);
 }
 
@@ -182,7 +212,7 @@ void PackedLedger::unpack(uint32_t customer, CustomerLedger& out) const {
     const uint32_t to = t.first[customer + 1];
     records.resize(to - from);
     for (uint32_t r = from; r < to; ++r) {
-      Unpacker u(t.bytes.data() + t.starts[r]);
+      Unpacker u(t.starts[r]);
       read(u, records[r - from]);
     }
   };

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +40,32 @@ class CustomerIndex {
   std::vector<uint32_t> slots_;  // ordinal + 1; 0 is empty
 };
 
+// Bytes that stay where they are written: blocks of 2 MiB, advised to the kernel as huge pages,
+// so that filling hundreds of megabytes takes a page fault per block rather than per 4 KiB and
+// nothing is ever copied to grow.
+class Arena {
+ public:
+  Arena() = default;
+  Arena(const Arena&) = delete;
+  Arena& operator=(const Arena&) = delete;
+  Arena(Arena&&) = default;
+  Arena& operator=(Arena&&) = default;
+  ~Arena();
+
+  // Copies `bytes` in and returns where they now are, valid as long as the arena.
+  const char* add(std::string_view bytes);
+  size_t bytes_held() const { return held_; }
+
+ private:
+  struct Free {
+    void operator()(char* block) const;
+  };
+  std::vector<std::unique_ptr<char, Free>> blocks_;
+  size_t used_ = 0;  // in the last block
+  size_t room_ = 0;  // the last block's size
+  size_t held_ = 0;
+};
+
 class PackedLedger {
  public:
   void add(uint32_t customer, const Invoice& invoice);
@@ -54,16 +81,17 @@ class PackedLedger {
 
  private:
   struct Table {
-    std::string bytes;             // the records, packed one after another
-    std::vector<uint64_t> starts;  // where each record begins; by customer after group()
-    std::vector<uint32_t> owners;  // each record's customer ordinal; emptied by group()
-    std::vector<uint32_t> first;   // after group(): customer c's records are starts[first[c]..first[c+1])
+    Arena bytes;                      // the records, packed
+    std::vector<const char*> starts;  // where each record begins; by customer after group()
+    std::vector<uint32_t> owners;     // each record's customer ordinal; emptied by group()
+    std::vector<uint32_t> first;      // after group(): customer c's records are starts[first[c]..first[c+1])
 
     void group(size_t customers);
     size_t bytes_held() const;
   };
 
   Table invoices_, payments_, credits_;
+  std::string scratch_;  // a record being packed
 };
 
 }  // namespace squeaky::sql
