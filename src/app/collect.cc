@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <future>
+#include <iterator>
+#include <thread>
 #include <unordered_map>
 
 #include <date/tz.h>
@@ -267,6 +270,110 @@ GuardDecision guard_call(const GuardSettings& settings, const CustomerLedger& le
 
 }  // namespace
 
+struct DayPlanner::Batch {
+  std::vector<CustomerLedger> ledgers;  // reused from batch to batch: only the first `used` count
+  size_t used = 0;
+  size_t invoices = 0;
+  RunReport part;
+  std::future<Status> done;
+};
+
+namespace {
+// A batch is handed to a thread when it holds this many customers or invoices, whichever first:
+// enough work to be worth a thread, little enough to keep the copies in the cache's reach.
+constexpr size_t kBatchCustomers = 1024;
+constexpr size_t kBatchInvoices = 16384;
+}  // namespace
+
+DayPlanner::DayPlanner(const PlanSet& plans, const GuardSettings& rules,
+                       const std::unordered_map<std::string, CollectionState>& states, Date day, int threads)
+    : plans_(plans), rules_(rules), states_(states), day_(day), threads_(threads), filling_(std::make_unique<Batch>()) {
+  report_.as_of = day;
+}
+
+DayPlanner::~DayPlanner() {
+  for (auto& batch : under_way_) {
+    if (batch->done.valid()) batch->done.wait();
+  }
+}
+
+Status DayPlanner::add(const CustomerLedger& ledger) {
+  Batch& b = *filling_;
+  if (b.used < b.ledgers.size()) {
+    b.ledgers[b.used] = ledger;  // assignment keeps the room the strings and vectors already have
+  } else {
+    b.ledgers.push_back(ledger);
+  }
+  ++b.used;
+  b.invoices += ledger.invoices.size();
+  return b.used >= kBatchCustomers || b.invoices >= kBatchInvoices ? launch() : Status::ok();
+}
+
+Status DayPlanner::launch() {
+  std::unique_ptr<Batch> batch = std::move(filling_);
+  if (spare_.empty()) {
+    filling_ = std::make_unique<Batch>();
+  } else {
+    filling_ = std::move(spare_.back());
+    spare_.pop_back();
+  }
+  auto plan = [this](Batch& b) -> Status {
+    for (size_t i = 0; i < b.used; ++i) {
+      const CustomerLedger& ledger = b.ledgers[i];
+      const CollectionState& state = state_of(states_, ledger.customer.id);
+      if (Status s = add_to_report(b.part, plans_, rules_, ledger, state, plan_day(plans_, ledger, state, day_));
+          !s.is_ok()) {
+        return s;
+      }
+    }
+    return Status::ok();
+  };
+  if (threads_ <= 1) {
+    std::promise<Status> now;
+    now.set_value(plan(*batch));
+    batch->done = now.get_future();
+  } else {
+    while (under_way_.size() >= static_cast<size_t>(threads_)) {
+      if (Status s = merge_oldest(); !s.is_ok()) return s;
+    }
+    Batch* b = batch.get();
+    batch->done = std::async(std::launch::async, [plan, b] { return plan(*b); });
+  }
+  under_way_.push_back(std::move(batch));
+  return threads_ <= 1 ? merge_oldest() : Status::ok();
+}
+
+Status DayPlanner::merge_oldest() {
+  std::unique_ptr<Batch> b = std::move(under_way_.front());
+  under_way_.pop_front();
+  const Status planned = b->done.get();
+  RunReport& part = b->part;
+  if (planned.is_ok()) {
+    std::move(part.customers.begin(), part.customers.end(), std::back_inserter(report_.customers));
+    std::move(part.held.begin(), part.held.end(), std::back_inserter(report_.held));
+    report_.actions += part.actions;
+    report_.blocked += part.blocked;
+    report_.skipped += part.skipped;
+    report_.events += part.events;
+    report_.fees += part.fees;
+  }
+  part = RunReport{};
+  b->used = 0;
+  b->invoices = 0;
+  spare_.push_back(std::move(b));
+  return planned;
+}
+
+Result<RunReport> DayPlanner::finish() {
+  if (filling_->used > 0) {
+    if (Status s = launch(); !s.is_ok()) return s;
+  }
+  while (!under_way_.empty()) {
+    if (Status s = merge_oldest(); !s.is_ok()) return s;
+  }
+  return std::move(report_);
+}
+
 Result<Shard> Shard::parse(std::string_view text) {
   const auto number = [](std::string_view digits, int& out) {
     const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), out);
@@ -320,12 +427,18 @@ Result<RunReport> run_day(Store& store, const PlanSet& plans, Date as_of, const 
   }
   auto states = store.collection_states();
   if (!states) return states.status();
-  Status visited = store.for_each_customer_ledger([&](const CustomerLedger& ledger) {
-    if (!shard.owns(ledger.customer.id)) return Status::ok();
-    const CollectionState& state = state_of(*states, ledger.customer.id);
-    return add_to_report(report, plans, rules, ledger, state, plan_day(plans, ledger, state, as_of));
-  });
-  if (!visited.is_ok()) return visited;
+  {
+    const int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
+    DayPlanner planner(plans, rules, *states, as_of, threads);
+    Status visited = store.for_each_customer_ledger([&](const CustomerLedger& ledger) {
+      return shard.owns(ledger.customer.id) ? planner.add(ledger) : Status::ok();
+    });
+    if (!visited.is_ok()) return visited;
+    auto planned = planner.finish();
+    if (!planned) return planned.status();
+    planned->part = std::move(report.part);
+    report = std::move(*planned);
+  }
   const std::string actor = "run " + as_of.to_string() + (shard.whole() ? "" : " part " + shard.to_string()) +
                             (options.by.empty() ? "" : " by " + options.by);
   Status written = in_transaction(store, [&](StoreTransaction& txn) {

@@ -548,6 +548,78 @@ TEST(ShardTest, ABadShardIsNamed) {
   EXPECT_EQ(*Shard::parse("1/1"), Shard{});
 }
 
+// Every line a report would show: each customer's action, skipped steps, events, the guard's
+// verdicts and what held it, then the totals.
+std::vector<std::string> describe(const RunReport& report) {
+  std::vector<std::string> out;
+  const auto add = [&out](const char* list, const CustomerDay& c) {
+    std::string line = std::string(list) + " " + c.customer_id + ":";
+    if (c.plan.action) line += " " + c.plan.action->step + " (" + c.plan.action->reason + ")";
+    for (const SkippedStep& s : c.plan.skipped) line += " skipped " + s.step;
+    for (const PlannerEvent& e : c.plan.events) line += " event " + e.detail;
+    for (const GuardDecision& g : c.guard) line += " guard " + g.rule + " " + g.reason;
+    if (c.fee) line += " fee " + c.fee->amount.to_string();
+    if (!c.plan.held.empty()) line += " held " + c.plan.held;
+    out.push_back(line);
+  };
+  for (const CustomerDay& c : report.customers) add("day", c);
+  for (const CustomerDay& c : report.held) add("held", c);
+  out.push_back("actions " + std::to_string(report.actions) + " blocked " + std::to_string(report.blocked) +
+                " skipped " + std::to_string(report.skipped) + " events " + std::to_string(report.events) + " fees " +
+                std::to_string(report.fees));
+  return out;
+}
+
+// Planning on several threads gives exactly the report planning one customer after another does,
+// in the same order, over enough customers to fill several batches.
+TEST(DayPlannerTest, ThreadsChangeNothingButTheTime) {
+  std::vector<CustomerLedger> ledgers;
+  std::unordered_map<std::string, CollectionState> states;
+  for (int n = 0; n < 5000; ++n) {
+    CustomerLedger l;
+    l.customer.id = "C" + std::to_string(100000 + n);
+    l.customer.name = "Customer " + std::to_string(n);
+    l.customer.kind = n % 4 == 0 ? CustomerKind::kConsumer : CustomerKind::kBusiness;
+    l.customer.country = "US";
+    l.customer.timezone = "America/Chicago";
+    l.customer.currency = kUsd;
+    if (n % 7 != 0) l.customer.contacts.push_back({ContactChannel::kEmail, ContactType::kWork, "ap@example.com"});
+    if (n % 5 != 0) l.customer.contacts.push_back({ContactChannel::kPhone, ContactType::kWork, "+1 512 555 0100"});
+    l.customer.address = {"1 Main St", "", "Austin", "78701"};
+    for (int i = 0; i < 1 + n % 6; ++i) {
+      const Date due = day("2026-03-31").plus_days(-((n * 13 + i * 29) % 150));
+      l.invoices.push_back({"INV-" + std::to_string(n) + "-" + std::to_string(i), l.customer.id, due.plus_days(-30),
+                            due, Money::from_minor(10000 + 97 * n + i, kUsd), "", ""});
+    }
+    if (n % 3 == 0) {
+      l.payments.push_back({"PAY-" + std::to_string(n), l.customer.id, day("2026-03-01"), Money::from_minor(5000, kUsd),
+                            "card", "", ""});
+    }
+    ledgers.push_back(std::move(l));
+  }
+  const Date on = day("2026-03-31");
+  RunReport one_by_one;  // the reference: what the run did before it had threads
+  {
+    DayPlanner planner(default_plan_set(), {}, states, on, 1);
+    for (const CustomerLedger& l : ledgers) ASSERT_TRUE(planner.add(l).is_ok());
+    auto report = planner.finish();
+    ASSERT_TRUE(report) << report.status().message();
+    one_by_one = std::move(*report);
+  }
+  const std::vector<std::string> expected = describe(one_by_one);
+  ASSERT_GT(one_by_one.customers.size(), 3000u);  // most customers have something to do
+  ASSERT_GT(one_by_one.actions, 1000u);
+  ASSERT_GT(one_by_one.blocked, 0u);
+  ASSERT_GT(one_by_one.skipped, 0u);
+  for (int threads : {2, 3, 8}) {
+    DayPlanner planner(default_plan_set(), {}, states, on, threads);
+    for (const CustomerLedger& l : ledgers) ASSERT_TRUE(planner.add(l).is_ok());
+    auto report = planner.finish();
+    ASSERT_TRUE(report) << report.status().message();
+    EXPECT_EQ(describe(*report), expected) << threads << " threads";
+  }
+}
+
 // Two machines split a day's run: together their parts do exactly what one whole run does.
 class ShardedRunTest : public ::testing::Test {
  protected:

@@ -8,9 +8,12 @@
 // an uninterrupted run. Not thread-safe with respect to `store`.
 #pragma once
 
+#include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "charges/fees.h"
@@ -67,6 +70,42 @@ struct Shard {
   bool operator==(const Shard&) const = default;
 };
 
+// Plans and guards one day for many customers on several threads, while the caller goes on
+// reading the ledger: add() each customer in turn, then finish() gives the day's report, the
+// customers in the order they were added. Customers are copied into batches of ~1,000, and each
+// full batch is planned on a thread of its own, with at most `threads` batches under way
+// (threads <= 1 plans each batch on the caller's thread). plan_day and the guard are pure, so
+// batches never share anything but the read-only inputs, which must outlive the planner.
+// add() and finish() are called from one thread.
+class DayPlanner {
+ public:
+  DayPlanner(const PlanSet& plans, const GuardSettings& rules,
+             const std::unordered_map<std::string, CollectionState>& states, Date day, int threads);
+  ~DayPlanner();  // waits for the batches under way
+  DayPlanner(const DayPlanner&) = delete;
+  DayPlanner& operator=(const DayPlanner&) = delete;
+
+  // Fails when a batch did (the first failure); nothing more is planned then.
+  Status add(const CustomerLedger& ledger);
+  // The report of every customer added; call once.
+  Result<RunReport> finish();
+
+ private:
+  struct Batch;
+  Status launch();
+  Status merge_oldest();
+
+  const PlanSet& plans_;
+  const GuardSettings& rules_;
+  const std::unordered_map<std::string, CollectionState>& states_;
+  Date day_;
+  int threads_;
+  RunReport report_;
+  std::unique_ptr<Batch> filling_;
+  std::deque<std::unique_ptr<Batch>> under_way_;
+  std::vector<std::unique_ptr<Batch>> spare_;
+};
+
 // How a run treats what it queues.
 struct RunOptions {
   // The day's letters and emails wait in the outbox as "held" until a person approves them
@@ -78,6 +117,8 @@ struct RunOptions {
   std::string by;
   // The part of the customers this run plans; the day is run when every part of it has been.
   Shard shard;
+  // Threads that plan (DayPlanner); 0: one per core.
+  int threads = 0;
 };
 
 // Runs the day under the compliance guard's `rules`. Fails with kConflict when a later day has
