@@ -304,6 +304,18 @@ Status DayPlanner::add(const CustomerLedger& ledger) {
   } else {
     b.ledgers.push_back(ledger);
   }
+  return added(b.ledgers[b.used]);
+}
+
+Status DayPlanner::add(CustomerLedger&& ledger) {
+  Batch& b = *filling_;
+  if (b.used == b.ledgers.size()) b.ledgers.emplace_back();
+  std::swap(b.ledgers[b.used], ledger);
+  return added(b.ledgers[b.used]);
+}
+
+Status DayPlanner::added(const CustomerLedger& ledger) {
+  Batch& b = *filling_;
   ++b.used;
   b.invoices += ledger.invoices.size();
   return b.used >= kBatchCustomers || b.invoices >= kBatchInvoices ? launch() : Status::ok();
@@ -430,8 +442,8 @@ Result<RunReport> run_day(Store& store, const PlanSet& plans, Date as_of, const 
   {
     const int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
     DayPlanner planner(plans, rules, *states, as_of, threads);
-    Status visited = store.for_each_customer_ledger([&](const CustomerLedger& ledger) {
-      return shard.owns(ledger.customer.id) ? planner.add(ledger) : Status::ok();
+    Status visited = store.for_each_customer_ledger([&](CustomerLedger& ledger) {
+      return shard.owns(ledger.customer.id) ? planner.add(std::move(ledger)) : Status::ok();
     });
     if (!visited.is_ok()) return visited;
     auto planned = planner.finish();

@@ -1,8 +1,10 @@
 #include "ledger/allocation.h"
 
 #include <algorithm>
+#include <optional>
 #include <string_view>
-#include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace squeaky {
 namespace {
@@ -25,6 +27,7 @@ Result<AccountPosition> allocate(const CustomerLedger& ledger, Date as_of) {
   position.currency = currency;
 
   std::vector<int64_t> open;  // parallel to position.invoices
+  position.invoices.reserve(ledger.invoices.size());
   for (const Invoice& invoice : ledger.invoices) {
     if (invoice.issue_date > as_of) continue;
     position.invoices.push_back(
@@ -37,17 +40,29 @@ Result<AccountPosition> allocate(const CustomerLedger& ledger, Date as_of) {
     if (x.issue_date != y.issue_date) return x.issue_date < y.issue_date;
     return x.id < y.id;
   });
-  std::unordered_map<std::string_view, size_t> index_of;
   int64_t invoiced = 0;
   bool fits = true;
-  for (size_t i = 0; i < position.invoices.size(); ++i) {
-    const Invoice& invoice = *position.invoices[i].invoice;
-    open.push_back(invoice.amount.minor_units());
-    index_of.emplace(invoice.id, i);
-    fits = fits && add(invoiced, invoice.amount.minor_units());
+  open.reserve(position.invoices.size());
+  for (const InvoicePosition& i : position.invoices) {
+    open.push_back(i.invoice->amount.minor_units());
+    fits = fits && add(invoiced, i.invoice->amount.minor_units());
   }
+  // Invoices by id, for the receipts that name one; made only when one does.
+  std::vector<std::pair<std::string_view, size_t>> by_id;
+  const auto index_of = [&](const std::string& id) -> std::optional<size_t> {
+    if (by_id.empty()) {
+      by_id.reserve(position.invoices.size());
+      for (size_t i = 0; i < position.invoices.size(); ++i) by_id.emplace_back(position.invoices[i].invoice->id, i);
+      std::stable_sort(by_id.begin(), by_id.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    }
+    auto it = std::lower_bound(by_id.begin(), by_id.end(), std::string_view(id),
+                               [](const auto& entry, std::string_view key) { return entry.first < key; });
+    if (it == by_id.end() || it->first != id) return std::nullopt;
+    return it->second;
+  };
 
   std::vector<Receipt> receipts;
+  receipts.reserve(ledger.payments.size() + ledger.credits.size());
   int64_t paid = 0;
   int64_t credited = 0;
   for (const Payment& p : ledger.payments) {
@@ -68,9 +83,9 @@ Result<AccountPosition> allocate(const CustomerLedger& ledger, Date as_of) {
   for (const Receipt& r : receipts) {
     int64_t left = r.amount;
     if (!r.invoice_id->empty()) {
-      if (auto it = index_of.find(*r.invoice_id); it != index_of.end()) {
-        const int64_t applied = std::min(left, open[it->second]);
-        open[it->second] -= applied;
+      if (const std::optional<size_t> i = index_of(*r.invoice_id)) {
+        const int64_t applied = std::min(left, open[*i]);
+        open[*i] -= applied;
         left -= applied;
       }
     }

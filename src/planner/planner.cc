@@ -45,6 +45,28 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
   return out;
 }
 
+// What made a step due on the day it became due. Put into words only for the steps that are due
+// (most customers' next step is not, and planning skips the words for them).
+struct Because {
+  enum class Kind { kAge, kAfter, kPayment, kConversation, kLatest, kEscalation } kind = Kind::kAge;
+  Date on;           // of the step it follows, the last payment or the last conversation
+  int64_t days = 0;  // counted from `on`, or the latest days past due the plan allows
+};
+
+std::string words(const Because& b, const PlanStep& step, const std::string& escalation) {
+  switch (b.kind) {
+    case Because::Kind::kAge: return "";
+    case Because::Kind::kAfter: return std::to_string(b.days) + " days since " + step.after + " on " + b.on.to_string();
+    case Because::Kind::kPayment: return std::to_string(b.days) + " days since the last payment on " + b.on.to_string();
+    case Because::Kind::kConversation:
+      return std::to_string(b.days) + " days since the last conversation on " + b.on.to_string();
+    case Because::Kind::kLatest:
+      return "the oldest overdue invoice is " + std::to_string(b.days) + " days past due, the latest this plan allows";
+    case Because::Kind::kEscalation: return escalation;
+  }
+  return "";
+}
+
 // A step that is due, with the day it became due and what made it due.
 struct DueStep {
   size_t index;
@@ -239,7 +261,7 @@ DayPlan plan_day(const PlanSet& plans, const CustomerLedger& ledger, const Colle
   for (size_t i = first; i < plan->steps.size(); ++i) {
     const PlanStep& step = plan->steps[i];
     Date base = prev.value_or(Date::from_ymd(1970, 1, 1));
-    std::string why;
+    Because why;
     if (step.days_past_due) base = std::max(base, oldest_due.plus_days(*step.days_past_due));
     if (!step.after.empty()) {
       std::optional<Date> after_on;
@@ -251,35 +273,33 @@ DayPlan plan_day(const PlanSet& plans, const CustomerLedger& ledger, const Colle
       if (!after_on) break;  // the step it follows has not happened and is not due
       if (after_on->plus_days(step.days_after) > base) {
         base = after_on->plus_days(step.days_after);
-        why = std::to_string(step.days_after) + " days since " + step.after + " on " + after_on->to_string();
+        why = {Because::Kind::kAfter, *after_on, step.days_after};
       }
     }
     Date when = base;
     if (last_payment && last_payment->plus_days(plan->payment_grace_days) > when) {
       when = last_payment->plus_days(plan->payment_grace_days);
-      why = std::to_string(plan->payment_grace_days) + " days since the last payment on " + last_payment->to_string();
+      why = {Because::Kind::kPayment, *last_payment, plan->payment_grace_days};
     }
     const bool is_call = std::find(step.channels.begin(), step.channels.end(), Channel::kCall) != step.channels.end();
     if (is_call && state.last_conversation &&
         state.last_conversation->plus_days(plan->conversation_grace_days) > when) {
       when = state.last_conversation->plus_days(plan->conversation_grace_days);
-      why = std::to_string(plan->conversation_grace_days) + " days since the last conversation on " +
-            state.last_conversation->to_string();
+      why = {Because::Kind::kConversation, *state.last_conversation, plan->conversation_grace_days};
     }
     if (step.latest_days_past_due) {
       const Date latest = std::max(base, oldest_due.plus_days(*step.latest_days_past_due));
       if (latest < when) {
         when = latest;
-        why = "the oldest overdue invoice is " + std::to_string(*step.latest_days_past_due) +
-              " days past due, the latest this plan allows";
+        why = {Because::Kind::kLatest, {}, *step.latest_days_past_due};
       }
     }
     if (escalate && i == first) {
       when = day;
-      why = escalate_why;
+      why = {Because::Kind::kEscalation, {}, 0};
     }
     if (when > day) break;
-    due.push_back({i, when, why});
+    due.push_back({i, when, words(why, step, escalate_why)});
     hypothetical.emplace(step.name, when);
     prev = when;
   }

@@ -252,7 +252,7 @@ class SqlStore final : public Store {
   Result<std::unique_ptr<StoreTransaction>> begin() override;
   Result<std::unordered_map<std::string, Currency>> customer_currencies() override;
   Result<std::optional<CustomerLedger>> customer_ledger(std::string_view customer_id) override;
-  Status for_each_customer_ledger(const std::function<Status(const CustomerLedger&)>& visit) override;
+  Status for_each_customer_ledger(const std::function<Status(CustomerLedger&)>& visit) override;
   Status for_each_journal_entry(const std::function<Status(const JournalEntry&)>& visit) override;
   Status for_each_journal_entry_after(int64_t seq, const std::function<Status(const JournalEntry&)>& visit) override;
   Result<JournalHead> journal_head() override;
@@ -536,7 +536,7 @@ Result<std::optional<CustomerLedger>> SqlStore::customer_ledger(std::string_view
   return std::optional<CustomerLedger>(std::move(ledger));
 }
 
-Status SqlStore::for_each_customer_ledger(const std::function<Status(const CustomerLedger&)>& visit) {
+Status SqlStore::for_each_customer_ledger(const std::function<Status(CustomerLedger&)>& visit) {
   // Each table is read once in storage order (a sequential scan) and its records packed by
   // customer (packed_ledger.h): far faster than one indexed query per customer, and a few dozen
   // bytes a record rather than whole values. The customers and their contacts are read last, in
@@ -589,10 +589,10 @@ Status SqlStore::for_each_customer_ledger(const std::function<Status(const Custo
     const std::string& id = ledger.customer.id;
     while (contact_rc == kRow && contacts.text(0) < id) contact_rc = contacts.step();
     for (; contact_rc == kRow && contacts.text(0) == id; contact_rc = contacts.step()) {
-      ledger.customer.contacts.push_back(
-          {parse_contact_channel(contacts.text(1)).value_or(ContactChannel::kEmail),
-           parse_contact_type(contacts.text(2)).value_or(ContactType::kWork), std::string(contacts.text(3)),
-           contacts.integer(4) != 0, contacts.integer(5) != 0});
+      ledger.customer.contacts.push_back({parse_contact_channel(contacts.text(1)).value_or(ContactChannel::kEmail),
+                                          parse_contact_type(contacts.text(2)).value_or(ContactType::kWork),
+                                          std::string(contacts.text(3)), contacts.integer(4) != 0,
+                                          contacts.integer(5) != 0});
     }
     if (contact_rc != kRow && contact_rc != kDone) return error("reading contacts");
     if (auto ordinal = customers.find(id)) {

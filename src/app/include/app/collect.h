@@ -85,13 +85,16 @@ class DayPlanner {
   DayPlanner(const DayPlanner&) = delete;
   DayPlanner& operator=(const DayPlanner&) = delete;
 
-  // Fails when a batch did (the first failure); nothing more is planned then.
+  // Fails when a batch did (the first failure); nothing more is planned then. The second form
+  // takes the ledger's contents without a copy and leaves `ledger` holding another.
   Status add(const CustomerLedger& ledger);
+  Status add(CustomerLedger&& ledger);
   // The report of every customer added; call once.
   Result<RunReport> finish();
 
  private:
   struct Batch;
+  Status added(const CustomerLedger& ledger);
   Status launch();
   Status merge_oldest();
 

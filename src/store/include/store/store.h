@@ -139,7 +139,9 @@ class Store {
   virtual Result<std::unordered_map<std::string, Currency>> customer_currencies() = 0;
   virtual Result<std::optional<CustomerLedger>> customer_ledger(std::string_view customer_id) = 0;
   // Visits every customer with its records, in customer id order. Stops at the first failure.
-  virtual Status for_each_customer_ledger(const std::function<Status(const CustomerLedger&)>& visit) = 0;
+  // The visitor may keep what the ledger holds (std::swap it away, leaving any ledger in its
+  // place): the store refills the value it gets back for the next customer.
+  virtual Status for_each_customer_ledger(const std::function<Status(CustomerLedger&)>& visit) = 0;
 
   // Every customer's collection state (customers without any are absent).
   virtual Result<std::unordered_map<std::string, CollectionState>> collection_states() = 0;
