@@ -17,7 +17,41 @@ bool changes_figures(std::string_view kind) {
   return false;
 }
 
+// `row` with every amount's sign turned when `sign` is -1.
+AgingRow signed_row(const AgingRow& row, int sign) {
+  AgingRow out = row;
+  for (int64_t& b : out.buckets) b *= sign;
+  out.total *= sign;
+  out.fees *= sign;
+  return out;
+}
+
+Status add_signed(int64_t& sum, int64_t amount, int sign) {
+  if (__builtin_add_overflow(sum, amount * sign, &sum)) return Status::overflow("the kept totals overflow 64 bits");
+  return Status::ok();
+}
+
 }  // namespace
+
+Status KeptFigures::count(const Customer& c, int sign) {
+  const CustomerFigures& f = c.figures;
+  const bool in_aging = f.row.total != 0 || !f.unapplied.is_zero();  // as add_to_aging() counts them
+  if (!in_aging && !f.any()) return Status::ok();
+  Sums& sums = sums_[c.currency];
+  const AgingRow row = signed_row(f.row, sign);
+  if (in_aging) {
+    if (Status s = sums.aging.add(row); !s.is_ok()) return s;
+    sums.aging_customers += sign;
+  }
+  if (f.any()) {  // as add_to_dashboard() counts them
+    if (Status s = sums.dashboard.aging.add(row); !s.is_ok()) return s;
+    if (Status s = add_signed(sums.dashboard.sales_90_days, f.sales_90_days, sign); !s.is_ok()) return s;
+    if (Status s = add_signed(sums.dashboard.collected_30_days, f.collected_30_days, sign); !s.is_ok()) return s;
+    sums.dashboard_customers += sign;
+  }
+  if (sums.aging_customers == 0 && sums.dashboard_customers == 0) sums_.erase(c.currency);
+  return Status::ok();
+}
 
 Status KeptFigures::refresh(Store& store, Date as_of) {
   auto head = store.journal_head();
@@ -62,6 +96,10 @@ Status KeptFigures::read_all(Store& store, Date as_of) {
   });
   if (!s.is_ok()) return s;
   customers_ = std::move(fresh);
+  sums_.clear();
+  for (const auto& [id, c] : customers_) {
+    if (Status counted = count(c, +1); !counted.is_ok()) return counted;
+  }
   as_of_ = as_of;
   seq_ = head->seq;
   last_read_all_ = true;
@@ -72,25 +110,29 @@ Status KeptFigures::read_all(Store& store, Date as_of) {
 Status KeptFigures::read_customer(Store& store, const std::string& id) {
   auto ledger = store.customer_ledger(id);
   if (!ledger) return ledger.status();
-  if (!*ledger) {
-    customers_.erase(id);
-    return Status::ok();
+  if (auto it = customers_.find(id); it != customers_.end()) {
+    if (Status s = count(it->second, -1); !s.is_ok()) return s;
+    customers_.erase(it);
   }
+  if (!*ledger) return Status::ok();
   auto f = customer_figures(**ledger, as_of_);
   if (!f) return f.status();
   const squeaky::Customer& c = (*ledger)->customer;
-  customers_.insert_or_assign(id, Customer{c.name, c.kind, c.currency, *f});
-  return Status::ok();
+  auto [it, added] = customers_.insert_or_assign(id, Customer{c.name, c.kind, c.currency, *f});
+  return count(it->second, +1);
 }
 
-Result<AgingSummary> KeptFigures::aging() const {
+Result<AgingSummary> KeptFigures::aging(bool by_customer) const {
   AgingSummary summary;
   summary.as_of = as_of_;
+  for (const auto& [currency, sums] : sums_) {
+    if (sums.aging_customers == 0) continue;
+    if (Status added = summary.totals.add(currency, sums.aging); !added.is_ok()) return added;
+  }
+  if (!by_customer) return summary;
   for (const auto& [id, c] : customers_) {
-    if (Status added = add_to_aging(summary, {id, c.name, c.currency, c.figures.row, c.figures.unapplied});
-        !added.is_ok()) {
-      return added;
-    }
+    if (c.figures.row.total == 0 && c.figures.unapplied.is_zero()) continue;
+    summary.customers.push_back({id, c.name, c.currency, c.figures.row, c.figures.unapplied});
   }
   return summary;
 }
@@ -98,8 +140,8 @@ Result<AgingSummary> KeptFigures::aging() const {
 Result<Dashboard> KeptFigures::dashboard(Store& store) const {
   Dashboard d;
   d.as_of = as_of_;
-  for (const auto& [id, c] : customers_) {
-    if (Status added = add_to_dashboard(d, c.currency, c.figures); !added.is_ok()) return added;
+  for (const auto& [currency, sums] : sums_) {
+    if (sums.dashboard_customers > 0) d.currencies[currency] = sums.dashboard;
   }
   if (Status finished = finish_dashboard(store, d); !finished.is_ok()) return finished;
   return d;

@@ -58,7 +58,7 @@ class KeptFiguresTest : public ::testing::Test {
   // and per currency, and the dashboard.
   void expect_same_as_fresh(const KeptFigures& kept, Date as_of) {
     auto fresh = aging_summary(*store_, as_of);
-    auto ours = kept.aging();
+    auto ours = kept.aging(/*by_customer=*/true);
     ASSERT_TRUE(fresh && ours);
     ASSERT_EQ(ours->customers.size(), fresh->customers.size());
     for (size_t i = 0; i < fresh->customers.size(); ++i) {
@@ -70,9 +70,17 @@ class KeptFiguresTest : public ::testing::Test {
       EXPECT_EQ(a.row.fees, b.row.fees) << a.id;
       EXPECT_EQ(a.unapplied, b.unapplied) << a.id;
     }
-    ASSERT_EQ(ours->totals.currencies().size(), fresh->totals.currencies().size());
-    for (const auto& [currency, row] : fresh->totals.currencies()) {
-      EXPECT_EQ(ours->totals.currencies().at(currency).buckets, row.buckets) << currency.code();
+    auto totals_only = kept.aging(/*by_customer=*/false);
+    ASSERT_TRUE(totals_only);
+    EXPECT_TRUE(totals_only->customers.empty());
+    for (const AgingSummary* summary : {&*ours, &*totals_only}) {
+      ASSERT_EQ(summary->totals.currencies().size(), fresh->totals.currencies().size());
+      for (const auto& [currency, row] : fresh->totals.currencies()) {
+        const AgingRow& kept_row = summary->totals.currencies().at(currency);
+        EXPECT_EQ(kept_row.buckets, row.buckets) << currency.code();
+        EXPECT_EQ(kept_row.total, row.total) << currency.code();
+        EXPECT_EQ(kept_row.fees, row.fees) << currency.code();
+      }
     }
     auto fresh_d = dashboard(*store_, as_of);
     auto ours_d = kept.dashboard(*store_);
@@ -163,6 +171,34 @@ TEST_F(KeptFiguresTest, ANewCustomerAndADisputeAreSeen) {
   ASSERT_TRUE(kept.refresh(*store_, day("2026-03-31")).is_ok());
   EXPECT_EQ(kept.last_read_customers(), 1u);
   EXPECT_NE(kept.customers().at("K1").figures.row.buckets, before.buckets);
+  expect_same_as_fresh(kept, day("2026-03-31"));
+}
+
+TEST_F(KeptFiguresTest, ACurrencyLeavesTheAgingWithItsLastOpenInvoiceButStaysOnTheDashboard) {
+  import(RecordKind::kCustomers,
+         "id,name,kind,email,phone,country,region,timezone,currency,credit_limit\n"
+         "K4,Lac Léman Sàrl,business,d@example.com,,CH,,Europe/Zurich,CHF,0.00\n");
+  import(RecordKind::kInvoices,
+         "id,customer_id,issue_date,due_date,amount,currency\n"
+         "KI-4,K4,2026-02-01,2026-03-01,990.00,CHF\n");
+  KeptFigures kept;
+  ASSERT_TRUE(kept.refresh(*store_, day("2026-03-31")).is_ok());
+  const Currency chf = *Currency::from_code("CHF");
+  ASSERT_EQ(kept.aging(false)->totals.currencies().at(chf).total, 990'00);
+  expect_same_as_fresh(kept, day("2026-03-31"));
+
+  import(RecordKind::kPayments,
+         "id,customer_id,date,amount,currency,invoice_id\n"
+         "KP-4,K4,2026-03-30,990.00,CHF,KI-4\n");
+  ASSERT_TRUE(kept.refresh(*store_, day("2026-03-31")).is_ok());
+  EXPECT_EQ(kept.last_read_customers(), 1u);
+  EXPECT_EQ(kept.aging(false)->totals.currencies().count(chf), 0u);  // nothing open in CHF
+  auto d = kept.dashboard(*store_);
+  ASSERT_TRUE(d);
+  ASSERT_EQ(d->currencies.count(chf), 1u);  // its sales and the cash collected still count
+  EXPECT_EQ(d->currencies.at(chf).sales_90_days, 990'00);
+  EXPECT_EQ(d->currencies.at(chf).collected_30_days, 990'00);
+  EXPECT_EQ(d->currencies.at(chf).aging.total, 0);
   expect_same_as_fresh(kept, day("2026-03-31"));
 }
 

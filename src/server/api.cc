@@ -762,9 +762,10 @@ ApiResponse Api::Impl::aging(Call& c) {
   if (!day) return failure;
   auto kept = figures(*day);
   if (!kept) return from_status(kept.status());
-  auto summary = (*kept)->aging();
+  const bool by_customer = query_value(c.request, "by_customer") == "true";
+  auto summary = (*kept)->aging(by_customer);
   if (!summary) return from_status(summary.status());
-  return json_response(200, aging_json(*summary, query_value(c.request, "by_customer") == "true"));
+  return json_response(200, aging_json(*summary, by_customer));
 }
 
 ApiResponse Api::Impl::worklist(Call& c) {

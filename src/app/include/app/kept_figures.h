@@ -5,8 +5,10 @@
 // from them instead of reading the whole ledger per request. After a change only the customers
 // the new journal entries name are read again (a record moved to another customer names both);
 // a new day, a journal that went backwards (a restored file) or a change to more than an eighth of
-// the customers reads the whole ledger once. The same ledger and day give exactly the figures
-// aging_summary() and dashboard() give. Not thread-safe.
+// the customers reads the whole ledger once. The totals per currency are kept too, each customer
+// read again taken out of them and put back, so the aging's totals and the dashboard cost a few
+// additions per currency however many customers there are. The same ledger and day give exactly
+// the figures aging_summary() and dashboard() give. Not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -34,7 +36,9 @@ class KeptFigures {
 
   // Every customer, by id, as of the last refresh.
   const std::map<std::string, Customer, std::less<>>& customers() const { return customers_; }
-  Result<AgingSummary> aging() const;
+  // The aging's totals per currency; with `by_customer`, every customer's row too (which costs a
+  // pass over the customers).
+  Result<AgingSummary> aging(bool by_customer) const;
   // The dashboard: its ledger figures from here, the rest read from `store`.
   Result<Dashboard> dashboard(Store& store) const;
 
@@ -44,10 +48,22 @@ class KeptFigures {
   size_t last_read_customers() const { return last_read_customers_; }
 
  private:
+  // The customers' sums in one currency, with how many customers make up each, so that a
+  // currency leaves a report when its last customer does, as it would from a fresh read.
+  struct Sums {
+    AgingRow aging;  // of the customers with anything open or unapplied
+    int64_t aging_customers = 0;
+    DashboardCurrency dashboard;  // of the customers with anything for the dashboard
+    int64_t dashboard_customers = 0;
+  };
+
   Status read_all(Store& store, Date as_of);
   Status read_customer(Store& store, const std::string& id);
+  // Adds the customer's figures to the sums (sign +1) or takes them out (-1).
+  Status count(const Customer& customer, int sign);
 
   std::map<std::string, Customer, std::less<>> customers_;
+  std::map<Currency, Sums> sums_;
   Date as_of_;
   int64_t seq_ = -1;  // the journal entry the figures include, -1 before the first refresh
   bool last_read_all_ = false;
