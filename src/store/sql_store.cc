@@ -83,6 +83,9 @@ CREATE TABLE run_parts (
   actions INTEGER NOT NULL, skipped INTEGER NOT NULL, PRIMARY KEY (as_of, part)
 ) WITHOUT ROWID;
 )sql"},
+    {7, "the day's actions counted from an index", R"sql(
+CREATE INDEX actions_by_day ON actions (on_date, status);
+)sql"},
 };
 
 // The migrations whose text lives beside the code that uses the tables.
