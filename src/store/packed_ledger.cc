@@ -140,8 +140,9 @@ const char* Arena::add(std::string_view bytes) {
 }
 
 void PackedLedger::add(uint32_t customer, const Invoice& i) {
-  scratch_.clear();
-  Packer(scratch_)
+  std::string& scratch = invoices_.scratch;
+  scratch.clear();
+  Packer(scratch)
       .date(i.issue_date)
       .date(i.due_date)
       .integer(i.amount.minor_units())
@@ -150,13 +151,14 @@ void PackedLedger::add(uint32_t customer, const Invoice& i) {
       .text(i.id)
       .text(i.reference)
       .text(i.description);
-  invoices_.starts.push_back(invoices_.bytes.add(scratch_));
+  invoices_.starts.push_back(invoices_.bytes.add(scratch));
   invoices_.owners.push_back(customer);
 }
 
 void PackedLedger::add(uint32_t customer, const Payment& p) {
-  scratch_.clear();
-  Packer(scratch_)
+  std::string& scratch = payments_.scratch;
+  scratch.clear();
+  Packer(scratch)
       .date(p.date)
       .integer(p.amount.minor_units())
       .currency(p.amount.currency())
@@ -164,13 +166,14 @@ void PackedLedger::add(uint32_t customer, const Payment& p) {
       .text(p.method)
       .text(p.reference)
       .text(p.invoice_id);
-  payments_.starts.push_back(payments_.bytes.add(scratch_));
+  payments_.starts.push_back(payments_.bytes.add(scratch));
   payments_.owners.push_back(customer);
 }
 
 void PackedLedger::add(uint32_t customer, const Credit& c) {
-  scratch_.clear();
-  Packer(scratch_)
+  std::string& scratch = credits_.scratch;
+  scratch.clear();
+  Packer(scratch)
       .date(c.date)
       .integer(c.amount.minor_units())
       .currency(c.amount.currency())
@@ -178,7 +181,7 @@ void PackedLedger::add(uint32_t customer, const Credit& c) {
       .text(c.id)
       .text(c.reason)
       .text(c.invoice_id);
-  credits_.starts.push_back(credits_.bytes.add(scratch_));
+  credits_.starts.push_back(credits_.bytes.add(scratch));
   credits_.owners.push_back(customer);
 }
 

@@ -9,7 +9,8 @@
 // takes ~45 bytes here instead of ~300 as a value, a payment ~55.
 //
 // CustomerIndex numbers the customers by id, to attribute the records to them. Internal to the
-// store layer. Not thread-safe; read-only after group().
+// store layer. Not thread-safe, except that records of one kind may be added on one thread while
+// records of another kind are added on another; read-only after group().
 #pragma once
 
 #include <cstdint>
@@ -85,13 +86,13 @@ class PackedLedger {
     std::vector<const char*> starts;  // where each record begins; by customer after group()
     std::vector<uint32_t> owners;     // each record's customer ordinal; emptied by group()
     std::vector<uint32_t> first;      // after group(): customer c's records are starts[first[c]..first[c+1])
+    std::string scratch;              // a record being packed
 
     void group(size_t customers);
     size_t bytes_held() const;
   };
 
   Table invoices_, payments_, credits_;
-  std::string scratch_;  // a record being packed
 };
 
 }  // namespace squeaky::sql

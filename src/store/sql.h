@@ -63,6 +63,10 @@ class Connection {
   virtual Status begin_write() = 0;
   // A schema migration, written in SQLite's words, in this database's dialect.
   virtual std::string schema_sql(std::string_view sqlite_sql) const = 0;
+  // A second connection to the same database, for reading committed data on another thread
+  // while this one reads too; nothing when the database offers none (the caller then reads on
+  // this one).
+  virtual std::unique_ptr<Connection> reader() const { return nullptr; }
 };
 
 // A statement, prepared on a connection, that can be run again after reset().

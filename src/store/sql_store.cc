@@ -1,6 +1,7 @@
 #include "sql_store.h"
 
 #include <map>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -553,9 +554,10 @@ Status SqlStore::for_each_customer_ledger(const std::function<Status(CustomerLed
     if (rc != kDone) return error("reading customers");
   }
   PackedLedger packed;
-  const auto pack = [&]<typename R>(const char* columns, const char* table, R (*read)(const Statement&)) -> Status {
+  const auto pack = [&]<typename R>(sql::Connection* db, const char* columns, const char* table,
+                                    R (*read)(const Statement&)) -> Status {
     Statement q;
-    if (Status s = q.prepare(db_, sql("SELECT ", columns, (std::string(" FROM ") + table).c_str()).c_str());
+    if (Status s = q.prepare(db, sql("SELECT ", columns, (std::string(" FROM ") + table).c_str()).c_str());
         !s.is_ok()) {
       return s;
     }
@@ -563,11 +565,26 @@ Status SqlStore::for_each_customer_ledger(const std::function<Status(CustomerLed
     while ((rc = q.step()) == kRow) {
       if (auto owner = customers.find(q.text(1))) packed.add(*owner, read(q));
     }
-    return rc == kDone ? Status::ok() : error("reading the ledger");
+    return rc == kDone ? Status::ok() : sql::error(db, "reading the ledger");
   };
-  if (Status s = pack(kInvoiceColumns, "invoices", read_invoice); !s.is_ok()) return s;
-  if (Status s = pack(kPaymentColumns, "payments", read_payment); !s.is_ok()) return s;
-  if (Status s = pack(kCreditColumns, "credits", read_credit); !s.is_ok()) return s;
+  {
+    // The invoices on a second connection and thread, where the database offers one, while this
+    // one reads the payments and credits.
+    const std::unique_ptr<sql::Connection> second = db_->reader();
+    Status invoices_read;
+    std::jthread invoice_reader;
+    if (second) {
+      invoice_reader =
+          std::jthread([&] { invoices_read = pack(second.get(), kInvoiceColumns, "invoices", read_invoice); });
+    } else {
+      invoices_read = pack(db_, kInvoiceColumns, "invoices", read_invoice);
+    }
+    Status rest = pack(db_, kPaymentColumns, "payments", read_payment);
+    if (rest.is_ok()) rest = pack(db_, kCreditColumns, "credits", read_credit);
+    if (invoice_reader.joinable()) invoice_reader.join();
+    if (!invoices_read.is_ok()) return invoices_read;
+    if (!rest.is_ok()) return rest;
+  }
   packed.group(customers.size());
   auto disputes = collection_.disputes("");
   if (!disputes) return disputes.status();
