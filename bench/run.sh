@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Whole-program benchmark: generates ledgers with `squeaky gen`, then times each command a user
-# runs on them (import customers, invoices, payments, credits; aging; the same invoices imported
-# again), printing for each step its rows, wall seconds, CPU seconds (user + system, which other
-# load on the machine disturbs less) and rows per wall second. Measurements, not a pass/fail test:
-# docs/PERFORMANCE.md records them with the machine they came from.
+# runs on them (import customers, invoices, payments, credits; aging; the first daily run, which
+# plans every customer and writes the day's actions; the same invoices imported again), printing
+# for each step its rows, wall seconds, CPU seconds (user + system, which other load on the
+# machine disturbs less), rows per wall second and the process's peak resident memory.
+# Measurements, not a pass/fail test: docs/PERFORMANCE.md records them with the machine they came
+# from.
 #
 #   BENCH_SIZES   invoice counts to run (default "10000 100000 1000000": about 2.5 minutes; add
 #                 10000000 if you have ~10 more minutes and ~20 GB of disk)
@@ -29,19 +31,19 @@ trap 'rm -rf "$work"' EXIT
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 mem=$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
 echo "bench: $(nproc) cores, $cpu, $mem; $("$bin" --version 2>/dev/null || echo squeaky); scratch in $work"
-printf '%-10s %-18s %9s %9s %9s %11s\n' invoices step rows wall-s cpu-s rows/s
+printf '%-10s %-18s %9s %9s %9s %11s %9s\n' invoices step rows wall-s cpu-s rows/s peak-MB
 
-# best[step] = the fastest run of the step: "wall user+sys" seconds; rows[step] = its row count.
+# best[step] = the fastest run of the step: "wall user+sys peak-KB"; rows[step] = its row count.
 declare -A best rows
 run_step() {  # run_step STEP ROWS COMMAND...
-  local step=$1 count=$2 times wall cpu
+  local step=$1 count=$2 wall user sys peak cpu
   shift 2
-  local TIMEFORMAT='%R %U %S'
-  { time "$@" >"$work/out" 2>&1; } 2>"$work/time" || { echo "bench: '$step' failed:"; cat "$work/out"; exit 1; }
-  read -r wall user sys <"$work/time"
-  cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.3f", u + s }')
+  /usr/bin/time -o "$work/time" -f '%e %U %S %M' "$@" >"$work/out" 2>&1 ||
+    { echo "bench: '$step' failed:"; cat "$work/out"; exit 1; }
+  read -r wall user sys peak <"$work/time"
+  cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
   if [ -z "${best[$step]:-}" ] || awk -v a="$wall" -v b="${best[$step]%% *}" 'BEGIN { exit !(a < b) }'; then
-    best[$step]="$wall $cpu"
+    best[$step]="$wall $cpu $peak"
   fi
   rows[$step]=$count
 }
@@ -63,13 +65,16 @@ for n in $sizes; do
       [ "$(imported_rows)" = "${rows["import $kind"]}" ] || { echo "bench: unexpected output:"; cat "$work/out"; exit 1; }
     done
     run_step "aging" "$n" "$bin" --db "$db" aging --as-of 2026-03-31
+    run_step "run" "$n" "$bin" --db "$db" run --as-of 2026-03-31
     run_step "reimport invoices" "$(count invoices)" "$bin" --db "$db" import invoices "$data/invoices.csv"
     grep -q 'nothing changed' "$work/out" || { echo "bench: the second import changed something:"; cat "$work/out"; exit 1; }
   done
-  for step in "import customers" "import invoices" "import payments" "import credits" "aging" "reimport invoices"; do
-    read -r wall cpu <<<"${best[$step]}"
-    printf '%-10s %-18s %9s %9s %9s %11s\n' "$n" "$step" "${rows[$step]}" "$wall" "$cpu" \
-      "$(awk -v r="${rows[$step]}" -v s="$wall" 'BEGIN { printf "%.0f", (s > 0 ? r / s : 0) }')"
+  for step in "import customers" "import invoices" "import payments" "import credits" "aging" "run" \
+    "reimport invoices"; do
+    read -r wall cpu peak <<<"${best[$step]}"
+    printf '%-10s %-18s %9s %9s %9s %11s %9s\n' "$n" "$step" "${rows[$step]}" "$wall" "$cpu" \
+      "$(awk -v r="${rows[$step]}" -v s="$wall" 'BEGIN { printf "%.0f", (s > 0 ? r / s : 0) }')" \
+      "$((peak / 1024))"
   done
   echo "$n: database $(du -h "$db" | cut -f1)"
   rm -rf "$data" "$db" "$db-wal" "$db-shm"

@@ -16,7 +16,7 @@ packages=(
   # tests start on a loopback port (tests/support/postgres_cluster.sh)
   libpq-dev postgresql
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev sqlite3 python3-aiosmtpd poppler-utils
+  libgtest-dev libgmock-dev libbenchmark-dev sqlite3 python3-aiosmtpd poppler-utils time
   # the web app's browser tests (playwright-core drives Debian's Chromium)
   chromium
 )
