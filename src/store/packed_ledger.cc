@@ -80,40 +80,51 @@ class Unpacker {
   const char* at_;
 };
 
-uint64_t id_hash(std::string_view id) { return std::hash<std::string_view>{}(id); }
-
 }  // namespace
+
+uint64_t CustomerIndex::hash(std::string_view id) { return std::hash<std::string_view>{}(id); }
 
 void CustomerIndex::add(std::string_view id) {
   if ((ids_.size() + 1) * 2 > slots_.size()) grow();
   ids_.emplace_back(id);
+  place(static_cast<uint32_t>(ids_.size() - 1));
+}
+
+void CustomerIndex::place(uint32_t ordinal) {
+  const std::string& id = ids_[ordinal];
   const size_t mask = slots_.size() - 1;
-  for (size_t i = id_hash(id) & mask;; i = (i + 1) & mask) {
-    if (slots_[i] == 0) {
-      slots_[i] = static_cast<uint32_t>(ids_.size());
-      return;
-    }
+  size_t i = hash(id) & mask;
+  while (slots_[i].ordinal_plus_one != 0) i = (i + 1) & mask;
+  Slot& slot = slots_[i];
+  slot.ordinal_plus_one = ordinal + 1;
+  if (id.size() <= kInline) {
+    slot.size = static_cast<uint8_t>(id.size());
+    std::memcpy(slot.id, id.data(), id.size());
+  } else {
+    slot.size = kLong;
   }
 }
 
-std::optional<uint32_t> CustomerIndex::find(std::string_view id) const {
+void CustomerIndex::prefetch(uint64_t hash) const {
+  if (!slots_.empty()) __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]);
+}
+
+std::optional<uint32_t> CustomerIndex::find(std::string_view id, uint64_t hash) const {
   if (slots_.empty()) return std::nullopt;
   const size_t mask = slots_.size() - 1;
-  for (size_t i = id_hash(id) & mask;; i = (i + 1) & mask) {
-    const uint32_t slot = slots_[i];
-    if (slot == 0) return std::nullopt;
-    if (ids_[slot - 1] == id) return slot - 1;
+  const bool short_id = id.size() <= kInline;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    const Slot& slot = slots_[i];
+    if (slot.ordinal_plus_one == 0) return std::nullopt;
+    const bool same = short_id ? slot.size == id.size() && std::memcmp(slot.id, id.data(), id.size()) == 0
+                               : slot.size == kLong && ids_[slot.ordinal_plus_one - 1] == id;
+    if (same) return slot.ordinal_plus_one - 1;
   }
 }
 
 void CustomerIndex::grow() {
-  slots_.assign(slots_.empty() ? 1024 : slots_.size() * 2, 0);
-  const size_t mask = slots_.size() - 1;
-  for (size_t n = 0; n < ids_.size(); ++n) {
-    size_t i = id_hash(ids_[n]) & mask;
-    while (slots_[i] != 0) i = (i + 1) & mask;
-    slots_[i] = static_cast<uint32_t>(n + 1);
-  }
+  slots_.assign(slots_.empty() ? 1024 : slots_.size() * 2, Slot{});
+  for (size_t n = 0; n < ids_.size(); ++n) place(static_cast<uint32_t>(n));
 }
 
 constexpr size_t kBlock = size_t{2} << 20;
@@ -209,6 +220,12 @@ void PackedLedger::group(size_t customers) {
 }
 
 void PackedLedger::unpack(uint32_t customer, CustomerLedger& out) const {
+  // The next customer's records, fetched while this one's are read: a visit goes by ordinal, and
+  // the records of one customer lie wherever the tables' order put them.
+  for (const Table* t : {&invoices_, &payments_, &credits_}) {
+    if (customer + 2 >= t->first.size()) continue;
+    for (uint32_t r = t->first[customer + 1]; r < t->first[customer + 2]; ++r) __builtin_prefetch(t->starts[r]);
+  }
   const std::string& owner = out.customer.id;
   const auto each = [customer](const Table& t, auto& records, auto&& read) {
     const uint32_t from = t.first[customer];

@@ -1,5 +1,6 @@
 #include "sql_store.h"
 
+#include <array>
 #include <map>
 #include <thread>
 #include <utility>
@@ -561,10 +562,31 @@ Status SqlStore::for_each_customer_ledger(const std::function<Status(CustomerLed
         !s.is_ok()) {
       return s;
     }
+    // Rows are taken a few at a time: their owners' slots in the customer index are fetched
+    // ahead, so that the cache misses of a large index overlap rather than follow one another.
+    struct Row {
+      std::string owner;
+      uint64_t hash = 0;
+      R record;
+    };
+    std::array<Row, 16> ahead;
+    size_t held = 0;
+    const auto add_held = [&] {
+      for (size_t i = 0; i < held; ++i) {
+        if (auto owner = customers.find(ahead[i].owner, ahead[i].hash)) packed.add(*owner, ahead[i].record);
+      }
+      held = 0;
+    };
     int rc = 0;
     while ((rc = q.step()) == kRow) {
-      if (auto owner = customers.find(q.text(1))) packed.add(*owner, read(q));
+      Row& row = ahead[held++];
+      row.owner.assign(q.text(1));
+      row.hash = CustomerIndex::hash(row.owner);
+      customers.prefetch(row.hash);
+      row.record = read(q);
+      if (held == ahead.size()) add_held();
     }
+    add_held();
     return rc == kDone ? Status::ok() : sql::error(db, "reading the ledger");
   };
   {
