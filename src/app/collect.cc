@@ -469,8 +469,8 @@ Result<RunReport> run_day(Store& store, const PlanSet& plans, Date as_of, const 
 Result<std::vector<RunReport>> forecast(Store& store, const PlanSet& plans, Date from, int days,
                                         const GuardSettings& rules) {
   std::vector<CustomerLedger> ledgers;
-  Status loaded = store.for_each_customer_ledger([&](const CustomerLedger& ledger) {
-    ledgers.push_back(ledger);
+  Status loaded = store.for_each_customer_ledger([&](CustomerLedger& ledger) {
+    ledgers.push_back(std::move(ledger));  // the store refills what it gets back
     return Status::ok();
   });
   if (!loaded.is_ok()) return loaded;

@@ -54,7 +54,7 @@ class SqliteStatement final : public sql::StatementImpl {
 
 class SqliteConnection final : public sql::Connection {
  public:
-  SqliteConnection(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  explicit SqliteConnection(sqlite3* db) : db_(db) {}
   ~SqliteConnection() override { sqlite3_close_v2(db_); }
   SqliteConnection(const SqliteConnection&) = delete;
   SqliteConnection& operator=(const SqliteConnection&) = delete;
@@ -83,22 +83,24 @@ class SqliteConnection final : public sql::Connection {
   // SQLite's write lock, taken at once rather than at the first write.
   Status begin_write() override { return exec("BEGIN IMMEDIATE"); }
   std::string schema_sql(std::string_view sqlite_sql) const override { return std::string(sqlite_sql); }
-  // WAL lets another connection read beside this one.
+  // WAL lets another connection read beside this one. None inside a transaction, whose changes
+  // only this connection sees, nor for a database without a file.
   std::unique_ptr<sql::Connection> reader() const override {
+    const char* file = sqlite3_db_filename(db_, "main");
+    if (sqlite3_get_autocommit(db_) == 0 || file == nullptr || *file == '\0') return nullptr;
     sqlite3* db = nullptr;
-    if (sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+    if (sqlite3_open_v2(file, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
       sqlite3_close_v2(db);
       return nullptr;
     }
     sqlite3_busy_timeout(db, 10000);
-    auto connection = std::make_unique<SqliteConnection>(db, path_);
+    auto connection = std::make_unique<SqliteConnection>(db);
     if (!connection->exec("PRAGMA cache_size = -65536").is_ok()) return nullptr;
     return connection;
   }
 
  private:
   sqlite3* db_;
-  std::string path_;
 };
 
 }  // namespace
@@ -117,7 +119,7 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, const 
     sqlite3_close_v2(db);
     return Status::io_error("cannot open database " + path + ": " + message);
   }
-  auto connection = std::make_unique<SqliteConnection>(db, path);
+  auto connection = std::make_unique<SqliteConnection>(db);
   sqlite3_busy_timeout(db, 10000);
   // WAL lets readers work while a run writes; FULL makes every commit durable before it returns.
   for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA cache_size = -65536",

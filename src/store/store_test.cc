@@ -449,6 +449,28 @@ TEST_P(StoreTest, TheWholeLedgerVisitGivesEachCustomerExactlyItsOwnLedger) {
   EXPECT_EQ((*c3)->disputes.size(), 1u);
 }
 
+TEST_P(StoreTest, TheWholeLedgerVisitInsideATransactionSeesItsChanges) {
+  auto store = open();
+  fill(*store);
+  const auto invoices_of_c1 = [&] {
+    size_t n = 0;
+    EXPECT_TRUE(store
+                    ->for_each_customer_ledger([&](const CustomerLedger& l) {
+                      if (l.customer.id == "C1") n = l.invoices.size();
+                      return Status::ok();
+                    })
+                    .is_ok());
+    return n;
+  };
+  {
+    auto txn = store->begin();
+    ASSERT_TRUE(txn);
+    ASSERT_TRUE((*txn)->put_invoice(invoice("INV-4", 500), "import invoices.csv:5"));
+    EXPECT_EQ(invoices_of_c1(), 4u);  // read on the transaction's own connection
+  }                                   // rolled back
+  EXPECT_EQ(invoices_of_c1(), 3u);
+}
+
 TEST_P(StoreTest, AFailedStatementAbortsTheTransactionAndNothingOfItIsKept) {
   auto store = open();
   fill(*store);
