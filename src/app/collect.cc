@@ -358,7 +358,7 @@ Status DayPlanner::launch() {
 Status DayPlanner::merge_oldest() {
   std::unique_ptr<Batch> b = std::move(under_way_.front());
   under_way_.pop_front();
-  const Status planned = b->done.get();
+  Status planned = b->done.get();
   RunReport& part = b->part;
   if (planned.is_ok()) {
     std::move(part.customers.begin(), part.customers.end(), std::back_inserter(report_.customers));
