@@ -151,9 +151,7 @@ const char* Arena::add(std::string_view bytes) {
 }
 
 void PackedLedger::add(uint32_t customer, const Invoice& i) {
-  std::string& scratch = invoices_.scratch;
-  scratch.clear();
-  Packer(scratch)
+  Packer(invoices_.begin_record())
       .date(i.issue_date)
       .date(i.due_date)
       .integer(i.amount.minor_units())
@@ -162,14 +160,11 @@ void PackedLedger::add(uint32_t customer, const Invoice& i) {
       .text(i.id)
       .text(i.reference)
       .text(i.description);
-  invoices_.starts.push_back(invoices_.bytes.add(scratch));
-  invoices_.owners.push_back(customer);
+  invoices_.end_record(customer);
 }
 
 void PackedLedger::add(uint32_t customer, const Payment& p) {
-  std::string& scratch = payments_.scratch;
-  scratch.clear();
-  Packer(scratch)
+  Packer(payments_.begin_record())
       .date(p.date)
       .integer(p.amount.minor_units())
       .currency(p.amount.currency())
@@ -177,14 +172,11 @@ void PackedLedger::add(uint32_t customer, const Payment& p) {
       .text(p.method)
       .text(p.reference)
       .text(p.invoice_id);
-  payments_.starts.push_back(payments_.bytes.add(scratch));
-  payments_.owners.push_back(customer);
+  payments_.end_record(customer);
 }
 
 void PackedLedger::add(uint32_t customer, const Credit& c) {
-  std::string& scratch = credits_.scratch;
-  scratch.clear();
-  Packer(scratch)
+  Packer(credits_.begin_record())
       .date(c.date)
       .integer(c.amount.minor_units())
       .currency(c.amount.currency())
@@ -192,8 +184,17 @@ void PackedLedger::add(uint32_t customer, const Credit& c) {
       .text(c.id)
       .text(c.reason)
       .text(c.invoice_id);
-  credits_.starts.push_back(credits_.bytes.add(scratch));
-  credits_.owners.push_back(customer);
+  credits_.end_record(customer);
+}
+
+std::string& PackedLedger::Table::begin_record() {
+  scratch.clear();
+  return scratch;
+}
+
+void PackedLedger::Table::end_record(uint32_t customer) {
+  starts.push_back(bytes.add(scratch));
+  owners.push_back(customer);
 }
 
 void PackedLedger::Table::group(size_t customers) {

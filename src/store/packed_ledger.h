@@ -104,6 +104,9 @@ class PackedLedger {
     std::vector<uint32_t> first;      // after group(): customer c's records are starts[first[c]..first[c+1])
     std::string scratch;              // a record being packed
 
+    // A record is packed into what begin_record() returns, then end_record() keeps it.
+    std::string& begin_record();
+    void end_record(uint32_t customer);
     void group(size_t customers);
     size_t bytes_held() const;
   };
