@@ -625,6 +625,7 @@ Status SqlStore::for_each_customer_ledger(const std::function<Status(CustomerLed
   }
   int contact_rc = contacts.step();
   CustomerLedger ledger;  // reused from customer to customer, so its vectors and strings keep their room
+  uint32_t next = 0;      // the ordinal of the customer expected next
   int rc = 0;
   while ((rc = people.step()) == kRow) {
     ledger.customer = read_customer(people);
@@ -637,7 +638,14 @@ Status SqlStore::for_each_customer_ledger(const std::function<Status(CustomerLed
                                           contacts.integer(5) != 0});
     }
     if (contact_rc != kRow && contact_rc != kDone) return error("reading contacts");
-    if (auto ordinal = customers.find(id)) {
+    // The customers come in the order they were numbered in, unless one was added in between.
+    std::optional<uint32_t> ordinal;
+    if (next < customers.size() && customers.id(next) == id) {
+      ordinal = next++;
+    } else {
+      ordinal = customers.find(id);
+    }
+    if (ordinal) {
       packed.unpack(*ordinal, ledger);
     } else {  // added since the records were read
       ledger.invoices.clear();
