@@ -72,10 +72,12 @@ struct Shard {
 
 // Plans and guards one day for many customers on several threads, while the caller goes on
 // reading the ledger: add() each customer in turn, then finish() gives the day's report, the
-// customers in the order they were added. Customers are copied into batches of ~1,000, and each
-// full batch is planned on a thread of its own, with at most `threads` batches under way
+// customers in the order they were added. Customers are taken (copied, or swapped without a
+// copy) into batches of ~1,000 customers or 16,384 invoices, and each full batch is planned on a
+// thread of its own, with at most `threads` batches under way
 // (threads <= 1 plans each batch on the caller's thread). plan_day and the guard are pure, so
-// batches never share anything but the read-only inputs, which must outlive the planner.
+// batches never share anything but the read-only inputs: `plans` and `states` must outlive the
+// planner (the rules are copied).
 // add() and finish() are called from one thread.
 class DayPlanner {
  public:
@@ -99,7 +101,7 @@ class DayPlanner {
   Status merge_oldest();
 
   const PlanSet& plans_;
-  const GuardSettings& rules_;
+  const GuardSettings rules_;  // a copy: callers pass `{}` for the defaults
   const std::unordered_map<std::string, CollectionState>& states_;
   Date day_;
   int threads_;
