@@ -59,9 +59,12 @@ Status KeptFigures::refresh(Store& store, Date as_of) {
   last_read_all_ = false;
   last_read_customers_ = 0;
   if (seq_ >= 0 && as_of == as_of_ && head->seq == seq_) return Status::ok();
-  if (seq_ < 0 || as_of != as_of_ || head->seq < seq_) return read_all(store, as_of);
+  if (seq_ < 0 || as_of < as_of_ || head->seq < seq_) return read_all(store, as_of);
 
   std::set<std::string, std::less<>> changed;
+  if (as_of > as_of_) {
+    if (Status moved = move_to(as_of, changed); !moved.is_ok()) return moved;
+  }
   int64_t last = seq_;
   Status s = store.for_each_journal_entry_after(seq_, [&](const JournalEntry& e) {
     last = e.seq;
@@ -88,10 +91,13 @@ Status KeptFigures::read_all(Store& store, Date as_of) {
   if (!head) return head.status();
   std::map<std::string, Customer, std::less<>> fresh;
   Status s = store.for_each_customer_ledger([&](const CustomerLedger& ledger) -> Status {
-    auto f = customer_figures(ledger, as_of);
+    auto basis = figures_basis(ledger, as_of);
+    if (!basis) return basis.status();
+    auto f = figures_on(*basis, as_of);
     if (!f) return f.status();
-    fresh.emplace_hint(fresh.end(), ledger.customer.id,
-                       Customer{ledger.customer.name, ledger.customer.kind, ledger.customer.currency, *f});
+    fresh.emplace_hint(
+        fresh.end(), ledger.customer.id,
+        Customer{ledger.customer.name, ledger.customer.kind, ledger.customer.currency, *f, std::move(*basis)});
     return Status::ok();
   });
   if (!s.is_ok()) return s;
@@ -115,11 +121,30 @@ Status KeptFigures::read_customer(Store& store, const std::string& id) {
     customers_.erase(it);
   }
   if (!*ledger) return Status::ok();
-  auto f = customer_figures(**ledger, as_of_);
+  auto basis = figures_basis(**ledger, as_of_);
+  if (!basis) return basis.status();
+  auto f = figures_on(*basis, as_of_);
   if (!f) return f.status();
   const squeaky::Customer& c = (*ledger)->customer;
-  auto [it, added] = customers_.insert_or_assign(id, Customer{c.name, c.kind, c.currency, *f});
+  auto [it, added] = customers_.insert_or_assign(id, Customer{c.name, c.kind, c.currency, *f, std::move(*basis)});
   return count(it->second, +1);
+}
+
+Status KeptFigures::move_to(Date as_of, std::set<std::string, std::less<>>& stale) {
+  sums_.clear();
+  for (auto& [id, c] : customers_) {
+    if (c.basis.holds_on(as_of)) {
+      auto f = figures_on(c.basis, as_of);
+      if (!f) return f.status();
+      c.figures = *f;
+      if (Status counted = count(c, +1); !counted.is_ok()) return counted;
+    } else {  // records dated after the day before: read again below, at the new day
+      c.figures = CustomerFigures{};
+      stale.insert(id);
+    }
+  }
+  as_of_ = as_of;
+  return Status::ok();
 }
 
 Result<AgingSummary> KeptFigures::aging(bool by_customer) const {

@@ -202,13 +202,55 @@ TEST_F(KeptFiguresTest, ACurrencyLeavesTheAgingWithItsLastOpenInvoiceButStaysOnT
   expect_same_as_fresh(kept, day("2026-03-31"));
 }
 
-TEST_F(KeptFiguresTest, ANewDayReadsEverythingAgain) {
+TEST_F(KeptFiguresTest, ALaterDayIsDatedWithoutReadingTheLedgerAgain) {
   KeptFigures kept;
   ASSERT_TRUE(kept.refresh(*store_, day("2026-03-31")).is_ok());
+  // Every day after: the buckets move, invoices leave the sales window and payments the cash
+  // window, and nothing is read.
+  for (const char* later : {"2026-04-01", "2026-04-30", "2026-05-31", "2026-07-01", "2027-04-01"}) {
+    ASSERT_TRUE(kept.refresh(*store_, day(later)).is_ok());
+    EXPECT_FALSE(kept.last_read_all()) << later;
+    EXPECT_EQ(kept.last_read_customers(), 0u) << later;
+    EXPECT_EQ(kept.as_of(), day(later));
+    expect_same_as_fresh(kept, day(later));
+  }
+  // An earlier day reads everything again.
   ASSERT_TRUE(kept.refresh(*store_, day("2026-04-01")).is_ok());
   EXPECT_TRUE(kept.last_read_all());
-  EXPECT_EQ(kept.as_of(), day("2026-04-01"));
   expect_same_as_fresh(kept, day("2026-04-01"));
+}
+
+TEST_F(KeptFiguresTest, CustomersWithRecordsDatedAfterTheDayAreReadAgainOnLaterDays) {
+  // K1: an invoice issued and a payment made after 2026-03-31; K2: a dispute resolved after it.
+  import(RecordKind::kInvoices,
+         "id,customer_id,issue_date,due_date,amount,currency\n"
+         "KI-3,K1,2026-04-10,2026-05-10,500.00,USD\n"
+         "KI-5,K2,2026-02-01,2026-03-01,700.00,USD\n");
+  import(RecordKind::kPayments,
+         "id,customer_id,date,amount,currency\n"
+         "KP-3,K1,2026-04-20,1500.00,USD\n");
+  Dispute d;
+  d.invoice_id = "KI-5";
+  d.customer_id = "K2";
+  d.opened_on = day("2026-03-20");
+  d.resolved_on = day("2026-04-15");
+  d.reason = "wrong quantity";
+  d.resolution = "quantity confirmed";
+  ASSERT_TRUE(in_transaction(*store_, [&](StoreTransaction& t) {
+                return testing::status_of(t.open_dispute(d, "test"));
+              }).is_ok());
+  KeptFigures kept;
+  ASSERT_TRUE(kept.refresh(*store_, day("2026-03-31")).is_ok());
+  expect_same_as_fresh(kept, day("2026-03-31"));
+  for (const char* later : {"2026-04-12", "2026-04-16", "2026-04-21", "2026-06-01"}) {
+    ASSERT_TRUE(kept.refresh(*store_, day(later)).is_ok());
+    EXPECT_FALSE(kept.last_read_all()) << later;
+    expect_same_as_fresh(kept, day(later));
+  }
+  // Until 2026-04-20 both are read again each day; from the day after, their bases hold.
+  ASSERT_TRUE(kept.refresh(*store_, day("2026-06-02")).is_ok());
+  EXPECT_EQ(kept.last_read_customers(), 0u);
+  EXPECT_EQ(open_of(kept, "K1"), 2000'00 + 500'00 - 1500'00);
 }
 
 TEST_F(KeptFiguresTest, ChangesToManyCustomersReadTheWholeLedgerOnce) {

@@ -6,6 +6,7 @@
 
 #include "analytics/measures.h"
 #include "charges/rates.h"
+#include "ledger/aging.h"
 #include "ledger/allocation.h"
 
 namespace squeaky {
@@ -18,27 +19,61 @@ Status add_checked(int64_t& sum, int64_t value) {
 
 }  // namespace
 
-Result<CustomerFigures> customer_figures(const CustomerLedger& ledger, Date as_of) {
-  auto position = allocate(ledger, as_of);
+Result<FiguresBasis> figures_basis(const CustomerLedger& ledger, Date day) {
+  auto position = allocate(ledger, day);
   if (!position) return position.status();
-  auto row = age(*position);
-  if (!row) return row.status();
-  CustomerFigures f;
-  f.row = *row;
-  f.unapplied = position->unapplied;
-  const Date sales_from = as_of.plus_days(1 - kDsoPeriodDays);
-  const Date collected_from = as_of.plus_days(1 - kCollectedPeriodDays);
+  FiguresBasis b;
+  b.day = day;
+  const auto later = [&b](Date d) { b.latest = std::max(b.latest, d); };
+  for (const InvoicePosition& item : position->invoices) {
+    if (item.open.is_zero()) continue;
+    b.open.push_back({item.invoice->due_date, item.open.minor_units(), item.invoice->kind == InvoiceKind::kFee});
+  }
+  b.unapplied = position->unapplied;
+  const Date sales_from = day.plus_days(1 - kDsoPeriodDays);
+  const Date collected_from = day.plus_days(1 - kCollectedPeriodDays);
   for (const Invoice& i : ledger.invoices) {
-    if (i.kind == InvoiceKind::kInvoice && i.issue_date >= sales_from && i.issue_date <= as_of) {
-      if (Status added = add_checked(f.sales_90_days, i.amount.minor_units()); !added.is_ok()) return added;
+    later(i.issue_date);
+    if (i.kind == InvoiceKind::kInvoice && i.issue_date >= sales_from && i.issue_date <= day) {
+      b.sales.emplace_back(i.issue_date, i.amount.minor_units());
     }
   }
   for (const Payment& p : ledger.payments) {
-    if (p.date >= collected_from && p.date <= as_of) {
-      if (Status added = add_checked(f.collected_30_days, p.amount.minor_units()); !added.is_ok()) return added;
-    }
+    later(p.date);
+    if (p.date >= collected_from && p.date <= day) b.payments.emplace_back(p.date, p.amount.minor_units());
+  }
+  for (const Credit& c : ledger.credits) later(c.date);
+  for (const Dispute& d : ledger.disputes) {
+    later(d.opened_on);
+    if (d.resolved_on) later(*d.resolved_on);
+  }
+  return b;
+}
+
+Result<CustomerFigures> figures_on(const FiguresBasis& basis, Date day) {
+  CustomerFigures f;
+  for (const FiguresBasis::OpenItem& item : basis.open) {  // as age() adds them, in allocation order
+    Status s = item.fee ? f.row.add_fee(item.open) : f.row.add(aging_bucket(item.due_on.days_until(day)), item.open);
+    if (!s.is_ok()) return s;
+  }
+  f.unapplied = basis.unapplied;
+  const Date sales_from = day.plus_days(1 - kDsoPeriodDays);
+  const Date collected_from = day.plus_days(1 - kCollectedPeriodDays);
+  for (const auto& [issued, amount] : basis.sales) {
+    if (issued < sales_from || issued > day) continue;
+    if (Status added = add_checked(f.sales_90_days, amount); !added.is_ok()) return added;
+  }
+  for (const auto& [paid, amount] : basis.payments) {
+    if (paid < collected_from || paid > day) continue;
+    if (Status added = add_checked(f.collected_30_days, amount); !added.is_ok()) return added;
   }
   return f;
+}
+
+Result<CustomerFigures> customer_figures(const CustomerLedger& ledger, Date as_of) {
+  auto basis = figures_basis(ledger, as_of);
+  if (!basis) return basis.status();
+  return figures_on(*basis, as_of);
 }
 
 Result<AgingSummary> aging_summary(Store& store, Date as_of) {

@@ -4,8 +4,10 @@
 // A long-running process (squeaky serve) answers the aging, the dashboard and the customer list
 // from them instead of reading the whole ledger per request. After a change only the customers
 // the new journal entries name are read again (a record moved to another customer names both);
-// a new day, a journal that went backwards (a restored file) or a change to more than an eighth of
-// the customers reads the whole ledger once. The totals per currency are kept too, each customer
+// a later day is worked out from what each customer's figures are made of (app/reports.h:
+// FiguresBasis), reading again only the customers whose records are dated after the day before;
+// an earlier day, a journal that went backwards (a restored file) or a change to more than an
+// eighth of the customers reads the whole ledger once. The totals per currency are kept too, each customer
 // read again taken out of them and put back, so the aging's totals and the dashboard cost a few
 // additions per currency however many customers there are. The same ledger and day give exactly
 // the figures aging_summary() and dashboard() give. Not thread-safe.
@@ -13,6 +15,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 
 #include "app/reports.h"
@@ -29,6 +32,7 @@ class KeptFigures {
     CustomerKind kind = CustomerKind::kBusiness;
     Currency currency;
     CustomerFigures figures;
+    FiguresBasis basis;  // what the figures are made of, to date them again on a later day
   };
 
   // Brings the figures to the store's journal as of `as_of`.
@@ -59,6 +63,9 @@ class KeptFigures {
 
   Status read_all(Store& store, Date as_of);
   Status read_customer(Store& store, const std::string& id);
+  // Dates every customer's figures `as_of` (a later day) from their basis; adds to `stale` those
+  // whose basis does not hold then.
+  Status move_to(Date as_of, std::set<std::string, std::less<>>& stale);
   // Adds the customer's figures to the sums (sign +1) or takes them out (-1).
   Status count(const Customer& customer, int sign);
 

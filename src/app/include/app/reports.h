@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "charges/late_payment.h"
@@ -51,6 +52,30 @@ struct CustomerFigures {
   bool any() const { return row.total != 0 || row.fees != 0 || sales_90_days != 0 || collected_30_days != 0; }
 };
 Result<CustomerFigures> customer_figures(const CustomerLedger& ledger, Date as_of);
+
+// What a customer's figures are made of before they are dated: what is open after allocating
+// everything dated up to `day` (allocation order), and the invoices and payments recent enough
+// to fall in the sales or cash window of `day` or a later day. On any later day on which the
+// ledger names nothing new (holds_on), figures_on() gives exactly what customer_figures() would,
+// without the ledger: a long-running process moves to a new day without reading it again.
+struct FiguresBasis {
+  struct OpenItem {
+    Date due_on;
+    int64_t open = 0;
+    bool fee = false;
+  };
+  Date day;
+  Date latest;  // the latest day the customer's invoices, payments, credits and disputes name
+  std::vector<OpenItem> open;
+  Money unapplied;
+  std::vector<std::pair<Date, int64_t>> sales;     // invoices (not fees) issued in the 90 days through `day`
+  std::vector<std::pair<Date, int64_t>> payments;  // payments dated in the 30 days through `day`
+
+  bool holds_on(Date later) const { return later >= day && latest <= day; }
+};
+Result<FiguresBasis> figures_basis(const CustomerLedger& ledger, Date day);
+// REQUIRES: basis.holds_on(day), or day == basis.day.
+Result<CustomerFigures> figures_on(const FiguresBasis& basis, Date day);
 
 // The `count` customers with the most overdue (past due) in their currency, largest first, ties
 // by id. Amounts in different currencies are compared as numbers of major units: good enough to
