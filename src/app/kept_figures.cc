@@ -54,6 +54,12 @@ Status KeptFigures::count(const Customer& c, int sign) {
 }
 
 Status KeptFigures::refresh(Store& store, Date as_of) {
+  Status s = catch_up(store, as_of);
+  if (!s.is_ok()) seq_ = -1;  // whatever was half done is read again in full next time
+  return s;
+}
+
+Status KeptFigures::catch_up(Store& store, Date as_of) {
   auto head = store.journal_head();
   if (!head) return head.status();
   last_read_all_ = false;

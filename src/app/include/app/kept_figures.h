@@ -35,7 +35,8 @@ class KeptFigures {
     FiguresBasis basis;  // what the figures are made of, to date them again on a later day
   };
 
-  // Brings the figures to the store's journal as of `as_of`.
+  // Brings the figures to the store's journal as of `as_of`. After a failure the next refresh
+  // reads the whole ledger.
   Status refresh(Store& store, Date as_of);
 
   // Every customer, by id, as of the last refresh.
@@ -61,6 +62,7 @@ class KeptFigures {
     int64_t dashboard_customers = 0;
   };
 
+  Status catch_up(Store& store, Date as_of);
   Status read_all(Store& store, Date as_of);
   Status read_customer(Store& store, const std::string& id);
   // Dates every customer's figures `as_of` (a later day) from their basis; adds to `stale` those
