@@ -12,7 +12,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -130,12 +129,6 @@ inline Currency stored_currency(std::string_view code) {
   auto c = Currency::from_code(code);
   return c ? *c : Currency{};
 }
-
-// Lets a map keyed by std::string be searched with a std::string_view, without a copy.
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
 
 inline Status exec(Connection* db, const char* statement) { return db->exec(statement); }
 

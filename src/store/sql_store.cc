@@ -104,6 +104,13 @@ const char* migration_sql(const Migration& m) {
 constexpr const char* kCustomerColumns =
     "id, name, kind, contact_name, address_line1, address_line2, city, postal_code, country, region, timezone, "
     "currency, credit_limit, language, plan, segment";
+// Columns channel, type, value, consent, opted_out from column `first` on.
+Contact read_contact(const Statement& s, int first) {
+  return {parse_contact_channel(s.text(first)).value_or(ContactChannel::kEmail),
+          parse_contact_type(s.text(first + 1)).value_or(ContactType::kWork), std::string(s.text(first + 2)),
+          s.integer(first + 3) != 0, s.integer(first + 4) != 0};
+}
+
 Customer read_customer(const Statement& s) {
   Customer c;
   c.id = s.text(0);
@@ -497,15 +504,7 @@ Status SqlStore::load_contacts(Customer& customer) {
   Use q(select_contacts_);
   q->bind(1, customer.id);
   int rc = 0;
-  while ((rc = q->step()) == kRow) {
-    Contact c;
-    c.channel = parse_contact_channel(q->text(0)).value_or(ContactChannel::kEmail);
-    c.type = parse_contact_type(q->text(1)).value_or(ContactType::kWork);
-    c.value = q->text(2);
-    c.consent = q->integer(3) != 0;
-    c.opted_out = q->integer(4) != 0;
-    customer.contacts.push_back(std::move(c));
-  }
+  while ((rc = q->step()) == kRow) customer.contacts.push_back(read_contact(*q.operator->(), 0));
   return rc == kDone ? Status::ok() : error("reading contacts");
 }
 
@@ -632,10 +631,7 @@ Status SqlStore::for_each_customer_ledger(const std::function<Status(CustomerLed
     const std::string& id = ledger.customer.id;
     while (contact_rc == kRow && contacts.text(0) < id) contact_rc = contacts.step();
     for (; contact_rc == kRow && contacts.text(0) == id; contact_rc = contacts.step()) {
-      ledger.customer.contacts.push_back({parse_contact_channel(contacts.text(1)).value_or(ContactChannel::kEmail),
-                                          parse_contact_type(contacts.text(2)).value_or(ContactType::kWork),
-                                          std::string(contacts.text(3)), contacts.integer(4) != 0,
-                                          contacts.integer(5) != 0});
+      ledger.customer.contacts.push_back(read_contact(contacts, 1));
     }
     if (contact_rc != kRow && contact_rc != kDone) return error("reading contacts");
     // The customers come in the order they were numbered in, unless one was added in between.

@@ -52,6 +52,10 @@ class SqliteStatement final : public sql::StatementImpl {
   sqlite3_stmt* stmt_;
 };
 
+// How long a connection waits for another's lock, and the page cache each keeps.
+constexpr int kBusyTimeoutMs = 10000;
+constexpr const char* kCacheSize = "PRAGMA cache_size = -65536";  // 64 MiB
+
 class SqliteConnection final : public sql::Connection {
  public:
   explicit SqliteConnection(sqlite3* db) : db_(db) {}
@@ -93,9 +97,9 @@ class SqliteConnection final : public sql::Connection {
       sqlite3_close_v2(db);
       return nullptr;
     }
-    sqlite3_busy_timeout(db, 10000);
+    sqlite3_busy_timeout(db, kBusyTimeoutMs);
     auto connection = std::make_unique<SqliteConnection>(db);
-    if (!connection->exec("PRAGMA cache_size = -65536").is_ok()) return nullptr;
+    if (!connection->exec(kCacheSize).is_ok()) return nullptr;
     return connection;
   }
 
@@ -120,10 +124,10 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, const 
     return Status::io_error("cannot open database " + path + ": " + message);
   }
   auto connection = std::make_unique<SqliteConnection>(db);
-  sqlite3_busy_timeout(db, 10000);
+  sqlite3_busy_timeout(db, kBusyTimeoutMs);
   // WAL lets readers work while a run writes; FULL makes every commit durable before it returns.
-  for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA cache_size = -65536",
-                             "PRAGMA temp_store = MEMORY"}) {
+  for (const char* pragma :
+       {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", kCacheSize, "PRAGMA temp_store = MEMORY"}) {
     if (Status s = connection->exec(pragma); !s.is_ok()) {
       return Status::io_error("cannot open database " + path + ": " + s.message());
     }
