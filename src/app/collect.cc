@@ -440,8 +440,7 @@ Result<RunReport> run_day(Store& store, const PlanSet& plans, Date as_of, const 
   auto states = store.collection_states();
   if (!states) return states.status();
   {
-    const int threads = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
-    DayPlanner planner(plans, rules, *states, as_of, threads);
+    DayPlanner planner(plans, rules, *states, as_of, static_cast<int>(std::thread::hardware_concurrency()));
     Status visited = store.for_each_customer_ledger([&](CustomerLedger& ledger) {
       return shard.owns(ledger.customer.id) ? planner.add(std::move(ledger)) : Status::ok();
     });

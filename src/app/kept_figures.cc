@@ -35,11 +35,11 @@ Status add_signed(int64_t& sum, int64_t amount, int sign) {
 
 Status KeptFigures::count(const Customer& c, int sign) {
   const CustomerFigures& f = c.figures;
-  const bool in_aging = f.row.total != 0 || !f.unapplied.is_zero();  // as add_to_aging() counts them
-  if (!in_aging && !f.any()) return Status::ok();
+  const bool aged = in_aging(f.row, f.unapplied);
+  if (!aged && !f.any()) return Status::ok();
   Sums& sums = sums_[c.currency];
   const AgingRow row = signed_row(f.row, sign);
-  if (in_aging) {
+  if (aged) {
     if (Status s = sums.aging.add(row); !s.is_ok()) return s;
     sums.aging_customers += sign;
   }
@@ -162,7 +162,7 @@ Result<AgingSummary> KeptFigures::aging(bool by_customer) const {
   }
   if (!by_customer) return summary;
   for (const auto& [id, c] : customers_) {
-    if (c.figures.row.total == 0 && c.figures.unapplied.is_zero()) continue;
+    if (!in_aging(c.figures.row, c.figures.unapplied)) continue;
     summary.customers.push_back({id, c.name, c.currency, c.figures.row, c.figures.unapplied});
   }
   return summary;

@@ -53,8 +53,7 @@ Result<FiguresBasis> figures_basis(const CustomerLedger& ledger, Date day) {
 Result<CustomerFigures> figures_on(const FiguresBasis& basis, Date day) {
   CustomerFigures f;
   for (const FiguresBasis::OpenItem& item : basis.open) {  // as age() adds them, in allocation order
-    Status s = item.fee ? f.row.add_fee(item.open) : f.row.add(aging_bucket(item.due_on.days_until(day)), item.open);
-    if (!s.is_ok()) return s;
+    if (Status s = f.row.add_open(item.open, item.due_on.days_until(day), item.fee); !s.is_ok()) return s;
   }
   f.unapplied = basis.unapplied;
   const Date sales_from = day.plus_days(1 - kDsoPeriodDays);
@@ -90,7 +89,7 @@ Result<AgingSummary> aging_summary(Store& store, Date as_of) {
 }
 
 Status add_to_aging(AgingSummary& summary, CustomerAging customer) {
-  if (customer.row.total == 0 && customer.unapplied.is_zero()) return Status::ok();
+  if (!in_aging(customer.row, customer.unapplied)) return Status::ok();
   if (Status added = summary.totals.add(customer.currency, customer.row); !added.is_ok()) return added;
   summary.customers.push_back(std::move(customer));
   return Status::ok();

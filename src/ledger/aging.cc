@@ -45,13 +45,15 @@ Status AgingRow::add(const AgingRow& other) {
   return add_fee(other.fees);
 }
 
+Status AgingRow::add_open(int64_t minor_units, int64_t days_past_due, bool fee) {
+  return fee ? add_fee(minor_units) : add(aging_bucket(days_past_due), minor_units);
+}
+
 Result<AgingRow> age(const AccountPosition& position) {
   AgingRow row;
   for (const InvoicePosition& item : position.invoices) {
     if (item.open.is_zero()) continue;
-    Status s = item.invoice->kind == InvoiceKind::kFee
-                   ? row.add_fee(item.open.minor_units())
-                   : row.add(aging_bucket(item.days_past_due), item.open.minor_units());
+    Status s = row.add_open(item.open.minor_units(), item.days_past_due, item.invoice->kind == InvoiceKind::kFee);
     if (!s.is_ok()) return s;
   }
   return row;

@@ -122,8 +122,6 @@ struct RunOptions {
   std::string by;
   // The part of the customers this run plans; the day is run when every part of it has been.
   Shard shard;
-  // Threads that plan (DayPlanner); 0: one per core.
-  int threads = 0;
 };
 
 // Runs the day under the compliance guard's `rules`. Fails with kConflict when a later day has

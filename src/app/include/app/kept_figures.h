@@ -7,10 +7,10 @@
 // a later day is worked out from what each customer's figures are made of (app/reports.h:
 // FiguresBasis), reading again only the customers whose records are dated after the day before;
 // an earlier day, a journal that went backwards (a restored file) or a change to more than an
-// eighth of the customers reads the whole ledger once. The totals per currency are kept too, each customer
-// read again taken out of them and put back, so the aging's totals and the dashboard cost a few
-// additions per currency however many customers there are. The same ledger and day give exactly
-// the figures aging_summary() and dashboard() give. Not thread-safe.
+// eighth of the customers reads the whole ledger once. The totals per currency are kept too,
+// each customer read again taken out of them and put back, so the aging's totals and the
+// dashboard cost a few additions per currency however many customers there are. The same ledger
+// and day give exactly the figures aging_summary() and dashboard() give. Not thread-safe.
 #pragma once
 
 #include <cstdint>

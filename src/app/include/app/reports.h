@@ -37,6 +37,8 @@ struct AgingSummary {
 };
 
 Result<AgingSummary> aging_summary(Store& store, Date as_of);
+// Whether a customer has a line in the aging: anything open, or unapplied cash.
+inline bool in_aging(const AgingRow& row, Money unapplied) { return row.total != 0 || !unapplied.is_zero(); }
 // Adds one customer's aging to `summary` when it has anything open or unapplied. Customers must
 // come in id order.
 Status add_to_aging(AgingSummary& summary, CustomerAging customer);

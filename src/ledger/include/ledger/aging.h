@@ -39,6 +39,9 @@ struct AgingRow {
   Status add(const AgingRow& other);
   // Adds an open fee; fails on overflow.
   Status add_fee(int64_t minor_units);
+  // Adds what is open on one invoice: a fee apart, the principal in the bucket of its days past
+  // due; fails on overflow.
+  Status add_open(int64_t minor_units, int64_t days_past_due, bool fee);
 };
 
 // Ages one customer's position: its open invoices by bucket (unapplied cash is not aged).
