@@ -3,13 +3,13 @@
 # serve` on a free loopback port over DB, asks for the aging once (which reads the whole ledger
 # into the kept figures), then several times records one payment through the API and asks again
 # for the aging totals and the dashboard, then for those of later days (dated from what is kept),
-# printing each request's time. Measurements,
-# not a pass/fail test (docs/PERFORMANCE.md).
+# printing each request's time. Measurements, not a pass/fail test (docs/PERFORMANCE.md).
 #
 #   bench/serve_figures.sh DB CUSTOMER_ID CURRENCY [AS_OF]
 #
-# DB is changed: each round adds a payment of 1.00 from CUSTOMER_ID (ids BENCH-PAY-<n>). The
-# server listens on 127.0.0.1 only and is stopped at the end.
+# DB is changed: a user `bench` and an API token are added, and each round a payment of 1.00 from
+# CUSTOMER_ID (ids BENCH-PAY-<pid>-<n>). The server listens on 127.0.0.1 only and is stopped at
+# the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 db=$(realpath "$1")
