@@ -260,6 +260,112 @@ TEST_F(ImportTest, ALargeFileReadsEveryCustomerOnceAndSaysTheSame) {
   EXPECT_FALSE(report.written);
 }
 
+TEST_F(ImportTest, ALargeFileListsTheBadRowsOfBothCheckingStagesInLineOrder) {
+  // A large file is read and checked on one thread while the rows are checked against the stored
+  // invoices and written on another, a few thousand rows at a time. The bad rows of both, in
+  // different batches and side by side, still come out in the order of the file.
+  fill();
+  const JournalHead before = head();
+  const std::string dump = ledger_dump(*store_);
+  std::string rows = "id,customer_id,date,amount,currency,invoice_id\n";
+  const auto good = [&rows](int n) { rows += "P-" + std::to_string(n) + ",C1,2026-03-01,1.00,USD,INV-1\n"; };
+  for (int i = 0; i < 2500; ++i) good(i);           // lines 2-2501
+  rows += "P-X1,C1,2026-03-01,1.00,USD,INV-404\n";  // 2502: no such invoice (second stage)
+  rows += "P-X2,C1,2026-03-01,1.00,USD,E-1\n";      // 2503: another customer's (second stage)
+  rows += "P-X3,C1,2026-02-30,1.00,USD,\n";         // 2504: not a date (first stage)
+  for (int i = 2500; i < 5000; ++i) good(i);        // lines 2505-5004
+  rows += "P-7,C9,2026-03-01,1.00,USD,\n";          // 5005: appears again, unknown customer
+  rows += "P-X4,C1,2026-03-01,1.00,USD,INV-405\n";  // 5006: no such invoice
+  ASSERT_GT(rows.size(), 64u * 1024);
+  const std::string path = file("payments.csv", rows);
+  ImportReport report = import(RecordKind::kPayments, path);
+  const std::vector<std::string> expected = {
+      path + ":2502: column 'invoice_id': 'INV-404' is not a known invoice",
+      path + ":2503: column 'invoice_id': 'E-1' belongs to customer C2, not C1",
+      path + ":2504: column 'date': '2026-02-30' is not a date",
+      path + ":5005: column 'id': 'P-7' appears again (first on line 9)",
+      path + ":5005: column 'customer_id': 'C9' is not a known customer (import it with the customers first)",
+      path + ":5006: column 'invoice_id': 'INV-405' is not a known invoice",
+  };
+  EXPECT_EQ(report.errors, expected);
+  EXPECT_EQ(report.rows, 5005u);
+  EXPECT_EQ(report.created, 0u);
+  EXPECT_FALSE(report.written);
+  EXPECT_EQ(head().seq, before.seq);
+  EXPECT_EQ(head().hash, before.hash);
+  EXPECT_EQ(ledger_dump(*store_), dump);
+}
+
+TEST_F(ImportTest, ALargeGoodFileIsWrittenRowByRowInFileOrderAndReportsItsProgress) {
+  fill();
+  const JournalHead before = head();
+  std::string rows = "id,customer_id,date,amount,currency,invoice_id\n";
+  for (int i = 0; i < 5000; ++i)
+    rows += "P-" + std::to_string(i) + ",C" + (i % 2 == 0 ? "1" : "2") + ",2026-03-01,1.00," +
+            (i % 2 == 0 ? "USD,INV-1" : "EUR,E-1") + "\n";
+  const std::string path = file("payments.csv", rows);
+  ImportOptions options;
+  std::vector<size_t> progress_rows;
+  size_t last_done = 0;
+  options.progress = [&](size_t done, size_t total, size_t rows_read) {
+    EXPECT_GE(done, last_done);
+    EXPECT_EQ(total, rows.size());
+    last_done = done;
+    progress_rows.push_back(rows_read);
+  };
+  auto report = import_csv(*store_, RecordKind::kPayments, path, options);
+  ASSERT_TRUE(report) << report.status().message();
+  EXPECT_TRUE(report->errors.empty());
+  EXPECT_EQ(report->rows, 5000u);
+  EXPECT_EQ(report->created, 5000u);
+  EXPECT_TRUE(report->written);
+  EXPECT_EQ(progress_rows, std::vector<size_t>{5000});  // fewer than 65,536 rows: only the end
+  EXPECT_EQ(last_done, rows.size());
+
+  const std::vector<JournalEntry> entries = journal(*store_);
+  ASSERT_EQ(entries.size(), before.seq + 5000);
+  for (size_t i = 0; i < 5000; ++i) {
+    const JournalEntry& e = entries[before.seq + i];
+    ASSERT_EQ(e.actor, "import " + path + ":" + std::to_string(i + 2));
+    ASSERT_EQ(e.customer_id, i % 2 == 0 ? "C1" : "C2");
+  }
+  report = import_csv(*store_, RecordKind::kPayments, path, options);
+  ASSERT_TRUE(report) << report.status().message();
+  EXPECT_EQ(report->unchanged, 5000u);
+  EXPECT_EQ(head().seq, before.seq + 5000);
+}
+
+TEST_F(ImportTest, AStoreFailurePartWayThroughALargeFileStopsTheReadingAndChangesNothing) {
+  fill();
+  const JournalHead before = head();
+  const std::string dump = ledger_dump(*store_);
+  // The database refuses one row thousands of rows in, while the file is still being read.
+  const std::string db = (dir_ / "squeaky.db").string();
+  if (testing::backend_from_env() == testing::Backend::kSqlite) {
+    ASSERT_TRUE(testing::sqlite_exec(db, "CREATE TRIGGER refuse BEFORE INSERT ON payments WHEN NEW.id = 'P-3000' "
+                                         "BEGIN SELECT RAISE(ABORT, 'disk on fire'); END")
+                    .is_ok());
+  } else {
+    auto url = testing::test_store_location(db);
+    ASSERT_TRUE(url) << url.status().message();
+    ASSERT_TRUE(testing::postgres_exec(*url,
+                                       "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                                       "IF NEW.id = 'P-3000' THEN RAISE EXCEPTION 'disk on fire'; END IF; "
+                                       "RETURN NEW; END $$; CREATE TRIGGER refuse BEFORE INSERT ON payments "
+                                       "FOR EACH ROW EXECUTE FUNCTION refuse()")
+                    .is_ok());
+  }
+  std::string rows = "id,customer_id,date,amount,currency\n";
+  for (int i = 0; i < 40000; ++i) rows += "P-" + std::to_string(i) + ",C1,2026-03-01,1.00,USD\n";
+  const std::string path = file("payments.csv", rows);
+  auto report = import_csv(*store_, RecordKind::kPayments, path, {});
+  ASSERT_FALSE(report);
+  EXPECT_NE(report.status().message().find("disk on fire"), std::string::npos) << report.status().message();
+  EXPECT_EQ(head().seq, before.seq);
+  EXPECT_EQ(head().hash, before.hash);
+  EXPECT_EQ(ledger_dump(*store_), dump);
+}
+
 TEST_F(ImportTest, DryRunChecksEverythingAndWritesNothing) {
   fill();
   const JournalHead before = head();

@@ -41,6 +41,17 @@ Result<Date> Date::parse(std::string_view text) {
 
 std::string Date::to_string() const {
   const auto date = ymd();
+  const int year = static_cast<int>(date.year());
+  if (year >= 0 && year <= 9999) {  // every date Date::parse reads: digits written directly, no snprintf
+    std::string text(10, '-');      // fits the string's own buffer: no allocation either
+    const auto put = [&text](size_t at, unsigned value, size_t width) {
+      for (size_t i = width; i > 0; --i, value /= 10) text[at + i - 1] = static_cast<char>('0' + value % 10);
+    };
+    put(0, static_cast<unsigned>(year), 4);
+    put(5, static_cast<unsigned>(date.month()), 2);
+    put(8, static_cast<unsigned>(date.day()), 2);
+    return text;
+  }
   char buf[16];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
                 static_cast<unsigned>(date.day()));

@@ -5,6 +5,15 @@
 namespace squeaky {
 namespace {
 
+TEST(DateTest, WritesFourDigitYearsAndTwoDigitMonthsAndDays) {
+  EXPECT_EQ(Date::from_ymd(2026, 1, 5).to_string(), "2026-01-05");
+  EXPECT_EQ(Date::from_ymd(987, 10, 31).to_string(), "0987-10-31");
+  EXPECT_EQ(Date::from_ymd(0, 1, 1).to_string(), "0000-01-01");
+  EXPECT_EQ(Date::from_ymd(9999, 12, 31).to_string(), "9999-12-31");
+  EXPECT_EQ(Date::from_ymd(10000, 1, 1).to_string(), "10000-01-01");  // past what parse reads, still legible
+  EXPECT_EQ(Date::from_ymd(-1, 12, 31).to_string(), "-001-12-31");
+}
+
 TEST(DateTest, ParsesRealDaysOnly) {
   EXPECT_EQ(Date::parse("2026-03-31")->to_string(), "2026-03-31");
   EXPECT_EQ(Date::parse("2024-02-29")->to_string(), "2024-02-29");

@@ -8,10 +8,24 @@
 
 namespace squeaky {
 
+namespace {
+
+// OpenSSL looks an algorithm up by name each time EVP_sha256() is used; fetched once, it is not
+// (about 0.4 µs of each journal entry's hash).
+const EVP_MD* sha256() {
+  static const EVP_MD* const md = [] {
+    const EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    return fetched != nullptr ? fetched : EVP_sha256();
+  }();
+  return md;
+}
+
+}  // namespace
+
 std::string sha256_hex(std::string_view bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr) != 1) {
+  if (EVP_Digest(bytes.data(), bytes.size(), digest, &size, sha256(), nullptr) != 1) {
     throw std::runtime_error("OpenSSL could not compute SHA-256");
   }
   static constexpr char kHex[] = "0123456789abcdef";
@@ -45,24 +59,26 @@ std::string journal_entry_hash(const JournalEntry& entry) {
 
 void append_json_string(std::string& out, std::string_view value) {
   out += '"';
-  for (char ch : value) {
-    const auto c = static_cast<unsigned char>(ch);
+  size_t plain = 0;  // start of the run of characters that go out as they are
+  for (size_t i = 0; i < value.size(); ++i) {
+    const auto c = static_cast<unsigned char>(value[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(value, plain, i - plain);
+    plain = i + 1;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
       case '\n': out += "\\n"; break;
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += ch;
-        }
+      default: {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        out += buf;
+      }
     }
   }
+  out.append(value, plain);
   out += '"';
 }
 

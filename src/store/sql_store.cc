@@ -332,45 +332,17 @@ void bind_customer(Statement& s, const Customer& c) {
   s.bind(10, c.region).bind(11, c.timezone).bind(12, c.currency.code()).bind(13, c.credit_limit.minor_units());
   s.bind(14, c.language).bind(15, c.plan).bind(16, c.segment);
 }
-// A date as "YYYY-MM-DD" without going through printf, for the columns bound on every imported row.
-class DateText {
- public:
-  explicit DateText(Date date) {
-    const std::chrono::year_month_day ymd = date.ymd();
-    const int year = static_cast<int>(ymd.year());
-    if (year < 0 || year > 9999) {  // not a date Date::parse reads; format it the usual way
-      slow_ = date.to_string();
-      return;
-    }
-    const auto put = [this](size_t at, unsigned value, size_t width) {
-      for (size_t i = width; i > 0; --i, value /= 10) text_[at + i - 1] = static_cast<char>('0' + value % 10);
-    };
-    put(0, static_cast<unsigned>(year), 4);
-    text_[4] = '-';
-    put(5, static_cast<unsigned>(ymd.month()), 2);
-    text_[7] = '-';
-    put(8, static_cast<unsigned>(ymd.day()), 2);
-  }
-  DateText(const DateText&) = delete;
-  DateText& operator=(const DateText&) = delete;
-  std::string_view view() const { return slow_.empty() ? std::string_view(text_, sizeof text_) : slow_; }
-
- private:
-  char text_[10];
-  std::string slow_;
-};
-
 void bind_invoice(Statement& s, const Invoice& i) {
-  s.bind(1, i.id).bind(2, i.customer_id).bind(3, DateText(i.issue_date).view()).bind(4, DateText(i.due_date).view());
+  s.bind(1, i.id).bind(2, i.customer_id).bind(3, i.issue_date.to_string()).bind(4, i.due_date.to_string());
   s.bind(5, i.amount.minor_units()).bind(6, i.amount.currency().code()).bind(7, i.reference).bind(8, i.description);
   s.bind(9, to_string(i.kind));
 }
 void bind_payment(Statement& s, const Payment& p) {
-  s.bind(1, p.id).bind(2, p.customer_id).bind(3, DateText(p.date).view()).bind(4, p.amount.minor_units());
+  s.bind(1, p.id).bind(2, p.customer_id).bind(3, p.date.to_string()).bind(4, p.amount.minor_units());
   s.bind(5, p.amount.currency().code()).bind(6, p.method).bind(7, p.reference).bind(8, p.invoice_id);
 }
 void bind_credit(Statement& s, const Credit& c) {
-  s.bind(1, c.id).bind(2, c.customer_id).bind(3, DateText(c.date).view()).bind(4, c.amount.minor_units());
+  s.bind(1, c.id).bind(2, c.customer_id).bind(3, c.date.to_string()).bind(4, c.amount.minor_units());
   s.bind(5, c.amount.currency().code()).bind(6, to_string(c.kind)).bind(7, c.reason).bind(8, c.invoice_id);
 }
 

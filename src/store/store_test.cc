@@ -106,6 +106,20 @@ class StoreTest : public ::testing::TestWithParam<Backend> {
   std::string location_;  // the SQLite file or the PostgreSQL URL
 };
 
+TEST(JournalTextTest, JsonStringsEscapeQuotesBackslashesAndControlCharactersOnly) {
+  std::string out = "x";
+  append_json_string(out, "plain");
+  append_json_string(out, "");
+  append_json_string(out, "a\"b\\c\nd\re\tf\x01g\x1f");
+  append_json_string(out, "Zürich \x7f");
+  EXPECT_EQ(out, "x\"plain\"\"\"\"a\\\"b\\\\c\\nd\\re\\tf\\u0001g\\u001f\"\"Zürich \x7f\"");
+}
+
+TEST(JournalTextTest, Sha256IsTheStandardDigestInLowercaseHex) {
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
 TEST_P(StoreTest, EveryChangeIsJournaledInAHashChain) {
   auto store = open();
   fill(*store);
