@@ -606,8 +606,18 @@ Result<std::unordered_map<std::string, CollectionState>> Collection::states(std:
     Statement q;
     if (Status s = q.prepare(db_, sql.c_str()); !s.is_ok()) return s;
     if (!customer_id.empty()) q.bind(1, customer_id);
+    // A customer's rows often come one after another (a day's actions are written customer by
+    // customer): the state found for the row before is used again without a lookup.
+    std::string last_id;
+    CollectionState* last = nullptr;
     int rc = 0;
-    while ((rc = q.step()) == kRow) row(q, out[std::string(q.text(0))]);
+    while ((rc = q.step()) == kRow) {
+      if (last == nullptr || q.text(0) != last_id) {
+        last_id.assign(q.text(0));
+        last = &out[last_id];
+      }
+      row(q, *last);
+    }
     return rc == kDone ? Status::ok() : error(db_, "reading the collection state");
   };
   Status s = each(for_customer("SELECT customer_id, MAX(number) FROM episodes", customer_id, "customer_id",
