@@ -77,8 +77,10 @@ class PostgresConnection;
 
 class PostgresStatement final : public sql::StatementImpl {
  public:
-  PostgresStatement(PostgresConnection& db, std::string text, const std::vector<bool>& used, std::string name)
-      : db_(db), text_(std::move(text)), name_(std::move(name)) {
+  // `scan`: the rows come one at a time (libpq's single-row mode); see Connection::prepare_scan.
+  PostgresStatement(PostgresConnection& db, std::string text, const std::vector<bool>& used, std::string name,
+                    bool scan = false)
+      : db_(db), text_(std::move(text)), name_(std::move(name)), scan_(scan) {
     for (bool u : used) types_.push_back(u ? 0 : kTextOid);  // an unused one still needs a type
     values_.resize(types_.size());
     null_.assign(types_.size(), true);
@@ -91,8 +93,13 @@ class PostgresStatement final : public sql::StatementImpl {
   void bind_null(int i) override {
     if (i >= 1 && static_cast<size_t>(i) <= null_.size()) null_[static_cast<size_t>(i) - 1] = true;
   }
+  ~PostgresStatement() override { finish_scan(); }
+  PostgresStatement(const PostgresStatement&) = delete;
+  PostgresStatement& operator=(const PostgresStatement&) = delete;
+
   int step() override;
   void reset() override {
+    finish_scan();
     result_.reset();
     row_ = -1;
     rows_ = 0;
@@ -131,9 +138,15 @@ class PostgresStatement final : public sql::StatementImpl {
     formats_[k] = format;
   }
 
+  int step_scan();
+  // Reads and drops whatever is left of a scan's rows, so that the connection is free again.
+  void finish_scan();
+
   PostgresConnection& db_;
   std::string text_;
   std::string name_;  // "" for a statement run once
+  bool scan_;
+  bool scanning_ = false;  // a scan was sent and its last result not yet read
   bool prepared_ = false;
   int generation_ = 0;  // the connection's session it was prepared in
   std::vector<Oid> types_;
@@ -159,6 +172,13 @@ class PostgresConnection final : public sql::Connection {
     std::string name = persistent ? "squeaky_" + std::to_string(++statements_) : std::string();
     return std::unique_ptr<sql::StatementImpl>(
         std::make_unique<PostgresStatement>(*this, std::move(converted), used, std::move(name)));
+  }
+
+  Result<std::unique_ptr<sql::StatementImpl>> prepare_scan(std::string_view text) override {
+    std::vector<bool> used;
+    std::string converted = numbered_parameters(text, used);
+    return std::unique_ptr<sql::StatementImpl>(
+        std::make_unique<PostgresStatement>(*this, std::move(converted), used, std::string(), /*scan=*/true));
   }
 
   Status exec(const char* script) override {
@@ -237,7 +257,52 @@ class PostgresConnection final : public sql::Connection {
   int generation_ = 0;           // sessions so far, less one
 };
 
+int PostgresStatement::step_scan() {
+  PGconn* conn = db_.conn();
+  if (!scanning_) {
+    if (row_ != -1) return sql::kDone;  // the scan was read to its end
+    std::vector<const char*> values(values_.size());
+    std::vector<int> lengths(values_.size());
+    for (size_t i = 0; i < values_.size(); ++i) {
+      values[i] = null_[i] ? nullptr : values_[i].data();
+      lengths[i] = static_cast<int>(values_[i].size());
+    }
+    const int n = static_cast<int>(values_.size());
+    for (int attempt = 0;; ++attempt) {
+      if (PQsendQueryParams(conn, text_.c_str(), n, types_.data(), values.data(), lengths.data(), formats_.data(), 0) ==
+          1) {
+        break;
+      }
+      (void)db_.succeeded(nullptr);  // remembers libpq's message
+      if (attempt > 0 || !db_.reconnect()) return sql::kError;
+      conn = db_.conn();
+    }
+    PQsetSingleRowMode(conn);
+    scanning_ = true;
+    row_ = 0;
+  }
+  result_.reset(PQgetResult(conn));
+  const ExecStatusType status = result_ ? PQresultStatus(result_.get()) : PGRES_FATAL_ERROR;
+  if (status == PGRES_SINGLE_TUPLE) {
+    rows_ = 1;
+    return sql::kRow;
+  }
+  rows_ = 0;
+  const bool ended = status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK;
+  if (!ended) (void)db_.succeeded(result_.get());  // remembers the server's message
+  result_.reset();
+  finish_scan();
+  return ended ? sql::kDone : sql::kError;
+}
+
+void PostgresStatement::finish_scan() {
+  if (!scanning_) return;
+  while (PGresult* r = PQgetResult(db_.conn())) PQclear(r);
+  scanning_ = false;
+}
+
 int PostgresStatement::step() {
+  if (scan_) return step_scan();
   if (!result_) {
     std::vector<const char*> values(values_.size());
     std::vector<int> lengths(values_.size());

@@ -51,6 +51,11 @@ class Connection {
 
   // `persistent`: the statement is kept and run many times (the database may plan it once).
   virtual Result<std::unique_ptr<StatementImpl>> prepare(std::string_view sql, bool persistent) = 0;
+  // A statement run once whose rows are read in order and let go one at a time, so that a table of
+  // millions never sits in memory whole: PostgreSQL sends such rows one by one instead of the
+  // whole result before the first (SQLite reads every statement so). Until its last row has been
+  // read, or it is reset or destroyed, nothing else may run on the connection.
+  virtual Result<std::unique_ptr<StatementImpl>> prepare_scan(std::string_view sql) { return prepare(sql, false); }
   // Runs SQL without parameters or results; several statements may be separated by ';'.
   virtual Status exec(const char* script) = 0;
   // The rows the last INSERT, UPDATE or DELETE changed.
@@ -76,11 +81,10 @@ class Statement {
   Statement& operator=(const Statement&) = delete;
 
   Status prepare(Connection* db, const char* text, bool persistent = false) {
-    auto impl = db->prepare(text, persistent);
-    if (!impl) return impl.status();
-    impl_ = std::move(*impl);
-    return Status::ok();
+    return take(db->prepare(text, persistent));
   }
+  // See Connection::prepare_scan.
+  Status prepare_scan(Connection* db, const char* text) { return take(db->prepare_scan(text)); }
   Statement& bind(int i, std::string_view text) {
     impl_->bind(i, text);
     return *this;
@@ -104,6 +108,12 @@ class Statement {
   std::string_view blob(int col) const { return impl_->blob(col); }
 
  private:
+  Status take(Result<std::unique_ptr<StatementImpl>> impl) {
+    if (!impl) return impl.status();
+    impl_ = std::move(*impl);
+    return Status::ok();
+  }
+
   std::unique_ptr<StatementImpl> impl_;
 };
 

@@ -520,7 +520,7 @@ Status SqlStore::for_each_customer_ledger(const std::function<Status(CustomerLed
   CustomerIndex customers;
   {
     Statement q;
-    if (Status s = q.prepare(db_, "SELECT id FROM customers ORDER BY id"); !s.is_ok()) return s;
+    if (Status s = q.prepare_scan(db_, "SELECT id FROM customers ORDER BY id"); !s.is_ok()) return s;
     int rc = 0;
     while ((rc = q.step()) == kRow) customers.add(q.text(0));
     if (rc != kDone) return error("reading customers");
@@ -529,7 +529,7 @@ Status SqlStore::for_each_customer_ledger(const std::function<Status(CustomerLed
   const auto pack = [&]<typename R>(sql::Connection* db, const char* columns, const char* table,
                                     R (*read)(const Statement&)) -> Status {
     Statement q;
-    if (Status s = q.prepare(db, sql("SELECT ", columns, (std::string(" FROM ") + table).c_str()).c_str());
+    if (Status s = q.prepare_scan(db, sql("SELECT ", columns, (std::string(" FROM ") + table).c_str()).c_str());
         !s.is_ok()) {
       return s;
     }
@@ -642,7 +642,7 @@ Status SqlStore::visit_journal(const char* where, std::optional<int64_t> after,
   const std::string text =
       std::string("SELECT seq, at, customer_id, actor, kind, payload, prev_hash, hash FROM journal") + where +
       " ORDER BY seq";
-  if (Status s = q.prepare(db_, text.c_str()); !s.is_ok()) return s;
+  if (Status s = q.prepare_scan(db_, text.c_str()); !s.is_ok()) return s;
   if (after) q.bind(1, *after);
   int rc = 0;
   while ((rc = q.step()) == kRow) {

@@ -120,6 +120,53 @@ TEST(JournalTextTest, Sha256IsTheStandardDigestInLowercaseHex) {
   EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
+TEST_P(StoreTest, AJournalVisitStoppedPartWayLeavesTheStoreUsable) {
+  // The journal and the ledger's tables are read as they are visited (on PostgreSQL one row at a
+  // time over the store's connection): a visit that stops early must not leave rows in the way of
+  // the next statement.
+  auto store = open();
+  fill(*store);
+  {
+    auto txn = store->begin();
+    ASSERT_TRUE(txn);
+    for (int i = 4; i <= 2000; ++i) {
+      ASSERT_EQ(*(*txn)->put_invoice(invoice("INV-" + std::to_string(i), 100),
+                                     "import invoices.csv:" + std::to_string(i + 1)),
+                WriteOutcome::kCreated);
+    }
+    ASSERT_TRUE((*txn)->commit().is_ok());
+  }
+  int visited = 0;
+  const Status stopped = store->for_each_journal_entry([&](const JournalEntry& e) {
+    ++visited;
+    return e.seq == 10 ? Status::invalid("enough") : Status::ok();
+  });
+  EXPECT_EQ(stopped.message(), "enough");
+  EXPECT_EQ(visited, 10);
+  const Status stopped_ledger = store->for_each_customer_ledger([](CustomerLedger&) { return Status::invalid("no"); });
+  EXPECT_EQ(stopped_ledger.message(), "no");
+
+  auto txn = store->begin();
+  ASSERT_TRUE(txn) << txn.status().message();
+  ASSERT_EQ(*(*txn)->put_invoice(invoice("INV-2001", 100), "import invoices.csv:2002"), WriteOutcome::kCreated);
+  ASSERT_TRUE((*txn)->commit().is_ok());
+  const auto entries = journal(*store);
+  ASSERT_EQ(entries.size(), 2002u);  // C1 and 2,001 invoices
+  for (size_t i = 0; i < entries.size(); ++i) {
+    ASSERT_EQ(entries[i].seq, static_cast<int64_t>(i + 1));
+    ASSERT_EQ(entries[i].hash, journal_entry_hash(entries[i]));
+    ASSERT_EQ(entries[i].prev_hash, i > 0 ? entries[i - 1].hash : kGenesisHash);
+  }
+  size_t invoices = 0;
+  ASSERT_TRUE(store
+                  ->for_each_customer_ledger([&](CustomerLedger& ledger) {
+                    invoices += ledger.invoices.size();
+                    return Status::ok();
+                  })
+                  .is_ok());
+  EXPECT_EQ(invoices, 2001u);
+}
+
 TEST_P(StoreTest, EveryChangeIsJournaledInAHashChain) {
   auto store = open();
   fill(*store);

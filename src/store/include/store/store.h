@@ -174,7 +174,9 @@ class Store {
   // The failed logins under `key` at or after `since`, oldest first.
   virtual Result<std::vector<Timestamp>> login_failures(std::string_view key, Timestamp since) = 0;
 
-  // Visits the journal in stored sequence order. Stops at the first failure.
+  // Visits the journal in stored sequence order. Stops at the first failure. The entries are read
+  // as they are visited (a journal can be larger than memory), so the visitor must not use the
+  // store until the visit ends.
   virtual Status for_each_journal_entry(const std::function<Status(const JournalEntry&)>& visit) = 0;
   // The same, from the entry after `seq` on. A store should override this to start there rather
   // than skip the entries before it.
