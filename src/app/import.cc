@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <charconv>
 #include <condition_variable>
+#include <cstdint>
 #include <cstring>
 #include <deque>
 #include <future>
@@ -21,8 +22,10 @@
 namespace squeaky {
 namespace {
 
-// Below this many bytes of CSV, the importer asks the store for each customer a row names.
-constexpr size_t kAskEachCustomerBelow = 64 * 1024;
+// Above this many bytes of CSV a file is large: every customer's currency is read up front rather
+// than asked of the store for each customer a row names, and the rows are read and checked on a
+// thread of their own while they are written.
+constexpr size_t kLargeFile = 64 * 1024;
 
 // A read-only view of a whole file.
 class MappedFile {
@@ -291,7 +294,7 @@ class RowWriter {
   std::vector<RowError> errors_;
 };
 
-// Checked rows on their way from the first stage to the second, a few batches at most.
+// Checked rows on their way from the first stage to the second.
 class RowQueue {
  public:
   struct Batch {
@@ -300,10 +303,13 @@ class RowQueue {
     size_t rows_read = 0;  // rows of the file read, good and bad
   };
 
+  // push() waits while `most_batches` are waiting to be popped.
+  explicit RowQueue(size_t most_batches) : most_batches_(most_batches) {}
+
   // False when the reader gave up: the writer need not go on.
   bool push(Batch batch) {
     std::unique_lock lock(mutex_);
-    room_.wait(lock, [&] { return batches_.size() < kMostBatches || cancelled_; });
+    room_.wait(lock, [&] { return batches_.size() < most_batches_ || cancelled_; });
     if (cancelled_) return false;
     batches_.push_back(std::move(batch));
     ready_.notify_one();
@@ -332,7 +338,7 @@ class RowQueue {
   }
 
  private:
-  static constexpr size_t kMostBatches = 4;
+  const size_t most_batches_;
   std::mutex mutex_;
   std::condition_variable ready_;
   std::condition_variable room_;
@@ -384,8 +390,9 @@ Result<ImportReport> import_text(Store& store, RecordKind kind, std::string_view
 
   // A large file names many customers: one pass over them all is cheaper than a query each. A small
   // one (a record the API was sent) asks only for the customers it names.
+  const bool large = text.size() > kLargeFile;
   Currencies currencies;
-  currencies.all = text.size() > kAskEachCustomerBelow;
+  currencies.all = large;
   if (currencies.all) {
     auto all = store.customer_currencies();
     if (!all) return all.status();
@@ -397,8 +404,9 @@ Result<ImportReport> import_text(Store& store, RecordKind kind, std::string_view
   RowWriter writer(**txn, report, currencies, options);
 
   // The first stage reads and checks the whole file in batches; the second applies each batch. A
-  // large file's first stage runs on its own thread, so that reading and writing overlap.
-  RowQueue queue;
+  // large file's first stage runs on its own thread, so that reading and writing overlap, a few
+  // batches ahead at most; a small file's is read whole first.
+  RowQueue queue(large ? 4 : SIZE_MAX);
   const auto read_rows = [&] {
     const struct CloseAtEnd {
       RowQueue& queue;
@@ -431,7 +439,7 @@ Result<ImportReport> import_text(Store& store, RecordKind kind, std::string_view
     }
     return Status::ok();
   };
-  if (currencies.all) {
+  if (large) {
     std::future<void> reading = std::async(std::launch::async, read_rows);
     Status written;
     {
