@@ -53,19 +53,19 @@ Status KeptFigures::count(const Customer& c, int sign) {
   return Status::ok();
 }
 
-Status KeptFigures::refresh(Store& store, Date as_of) {
-  Status s = catch_up(store, as_of);
+Status KeptFigures::refresh(Store& store, Date as_of, const std::atomic<bool>* stop) {
+  Status s = catch_up(store, as_of, stop);
   if (!s.is_ok()) seq_ = -1;  // whatever was half done is read again in full next time
   return s;
 }
 
-Status KeptFigures::catch_up(Store& store, Date as_of) {
+Status KeptFigures::catch_up(Store& store, Date as_of, const std::atomic<bool>* stop) {
   auto head = store.journal_head();
   if (!head) return head.status();
   last_read_all_ = false;
   last_read_customers_ = 0;
   if (seq_ >= 0 && as_of == as_of_ && head->seq == seq_) return Status::ok();
-  if (seq_ < 0 || as_of < as_of_ || head->seq < seq_) return read_all(store, as_of);
+  if (seq_ < 0 || as_of < as_of_ || head->seq < seq_) return read_all(store, as_of, stop);
 
   std::set<std::string, std::less<>> changed;
   if (as_of > as_of_) {
@@ -82,7 +82,7 @@ Status KeptFigures::catch_up(Store& store, Date as_of) {
   if (!s.is_ok()) return s;
   // Reading one customer costs a few indexed queries; reading all of them one sequential pass per
   // table. Past about an eighth of the customers the pass is cheaper.
-  if (changed.size() > customers_.size() / 8 + 1) return read_all(store, as_of);
+  if (changed.size() > customers_.size() / 8 + 1) return read_all(store, as_of, stop);
   for (const std::string& id : changed) {
     if (Status read = read_customer(store, id); !read.is_ok()) return read;
   }
@@ -91,12 +91,13 @@ Status KeptFigures::catch_up(Store& store, Date as_of) {
   return Status::ok();
 }
 
-Status KeptFigures::read_all(Store& store, Date as_of) {
+Status KeptFigures::read_all(Store& store, Date as_of, const std::atomic<bool>* stop) {
   // The head first: whatever is written while the ledger is read is then read again next time.
   auto head = store.journal_head();
   if (!head) return head.status();
   std::map<std::string, Customer, std::less<>> fresh;
   Status s = store.for_each_customer_ledger([&](const CustomerLedger& ledger) -> Status {
+    if (stop != nullptr && stop->load(std::memory_order_relaxed)) return Status::conflict("stopped before the end");
     auto basis = figures_basis(ledger, as_of);
     if (!basis) return basis.status();
     auto f = figures_on(*basis, as_of);

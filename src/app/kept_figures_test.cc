@@ -110,6 +110,17 @@ TEST_F(KeptFiguresTest, TheFirstRefreshReadsEveryCustomer) {
   expect_same_as_fresh(kept, day("2026-03-31"));
 }
 
+TEST_F(KeptFiguresTest, AWholeReadToldToStopFailsAndTheNextReadsEverythingAgain) {
+  KeptFigures kept;
+  const std::atomic<bool> stop{true};
+  const Status stopped = kept.refresh(*store_, day("2026-03-31"), &stop);
+  EXPECT_EQ(stopped.message(), "stopped before the end");
+  ASSERT_TRUE(kept.refresh(*store_, day("2026-03-31")).is_ok());
+  EXPECT_TRUE(kept.last_read_all());
+  EXPECT_EQ(kept.customers().size(), 42u);
+  expect_same_as_fresh(kept, day("2026-03-31"));
+}
+
 TEST_F(KeptFiguresTest, NothingNewReadsNothing) {
   KeptFigures kept;
   ASSERT_TRUE(kept.refresh(*store_, day("2026-03-31")).is_ok());

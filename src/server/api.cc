@@ -6,18 +6,21 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <optional>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "app/collect.h"
+#include "app/database.h"
 #include "app/import.h"
 #include "app/kept_figures.h"
 #include "app/outbox.h"
@@ -169,7 +172,12 @@ std::string query_value(const ApiRequest& r, const std::string& key) {
 class Api::Impl {
  public:
   Impl(std::unique_ptr<Store> store, ServerOptions options, const Clock& clock, Metrics& metrics)
-      : store_(std::move(store)), options_(std::move(options)), clock_(clock), metrics_(metrics) {}
+      : store_(std::move(store)), options_(std::move(options)), clock_(clock), metrics_(metrics) {
+    if (!options_.db.empty()) start_reading_figures();
+  }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+  ~Impl() { stopping_ = true; }  // a read of the figures under way gives up; early_figures_ waits for it
 
   ApiResponse handle(const ApiRequest& request);
   Timestamp tick(Timestamp now);
@@ -266,6 +274,11 @@ class Api::Impl {
   ApiResponse remembered(const Route& route, Call& c);
   // The kept figures brought to the journal's head as of `day` (app/kept_figures.h).
   Result<const KeptFigures*> figures(Date day);
+  // Reads the kept figures of the business day the server starts on, on a thread and a connection
+  // of their own, while the first requests are answered: on a large ledger the whole read takes
+  // seconds, and otherwise the first request for the aging or the dashboard would wait for it with
+  // every other request behind it.
+  void start_reading_figures();
 
   std::unique_ptr<Store> store_;
   const ServerOptions options_;
@@ -276,6 +289,8 @@ class Api::Impl {
   std::map<std::string, ApiResponse> reports_;  // by route, query and minute
   int64_t reports_seq_ = -1;                    // the journal head they were made at
   KeptFigures figures_;                         // for the aging, the dashboard and the customer list
+  std::atomic<bool> stopping_{false};
+  std::future<Result<KeptFigures>> early_figures_;  // start_reading_figures(); taken by the first figures()
   static constexpr size_t kSendBatch = 10;
   static constexpr std::chrono::minutes kRunRetry{15};
   std::optional<Timestamp> last_send_;
@@ -1298,8 +1313,40 @@ ApiResponse Api::Impl::remembered(const Route& route, Call& c) {
   return answer;
 }
 
+void Api::Impl::start_reading_figures() {
+  const Date day = business_day(options_.settings.server, clock_.now());
+  early_figures_ = std::async(std::launch::async, [this, location = options_.db, day]() -> Result<KeptFigures> {
+    const auto start = std::chrono::steady_clock::now();
+    auto store = open_database(location, clock_, OpenMode::kMustExist);
+    if (!store) return store.status();
+    KeptFigures figures;
+    if (Status s = figures.refresh(**store, day, &stopping_); !s.is_ok()) return s;
+    const auto took = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
+    metrics_.observe_whole_read(took);
+    note("event=figures_read as_of=" + day.to_string() + " customers=" + std::to_string(figures.customers().size()) +
+         " took_ms=" + std::to_string(took.count() / 1000));
+    return figures;
+  });
+}
+
 Result<const KeptFigures*> Api::Impl::figures(Date day) {
+  if (early_figures_.valid()) {
+    // The first call takes the figures read at start, waiting for them if they are still being
+    // read; the refresh below then reads only what changed since (or everything, for an earlier
+    // day). Had that read failed, the refresh reads the whole ledger here.
+    auto early = early_figures_.get();
+    if (early) {
+      figures_ = std::move(*early);
+    } else {
+      note("event=figures_read_failed error=" + log_value(early.status().message()));
+    }
+  }
+  const auto start = std::chrono::steady_clock::now();
   if (Status s = figures_.refresh(*store_, day); !s.is_ok()) return s;
+  if (figures_.last_read_all()) {
+    metrics_.observe_whole_read(
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start));
+  }
   return &figures_;
 }
 

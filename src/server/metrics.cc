@@ -25,6 +25,12 @@ void Metrics::observe_run(std::chrono::microseconds took) {
   last_run_ = took;
 }
 
+void Metrics::observe_whole_read(std::chrono::microseconds took) {
+  const std::lock_guard lock(mutex_);
+  ++whole_reads_;
+  whole_read_sum_ += took;
+}
+
 std::string Metrics::render(const std::string& extra) const {
   const std::lock_guard lock(mutex_);
   const auto seconds = [](std::chrono::microseconds us) {
@@ -69,6 +75,12 @@ std::string Metrics::render(const std::string& extra) const {
       "\n# HELP squeaky_last_run_duration_seconds How long the last of them took.\n"
       "# TYPE squeaky_last_run_duration_seconds gauge\nsqueaky_last_run_duration_seconds " +
       seconds(last_run_) + "\n";
+  out +=
+      "# HELP squeaky_ledger_reads_duration_seconds Reads of the whole ledger for the kept figures (aging, "
+      "dashboard, customer list).\n"
+      "# TYPE squeaky_ledger_reads_duration_seconds summary\n"
+      "squeaky_ledger_reads_duration_seconds_sum " +
+      seconds(whole_read_sum_) + "\nsqueaky_ledger_reads_duration_seconds_count " + std::to_string(whole_reads_) + "\n";
   return out + extra;
 }
 

@@ -20,6 +20,9 @@ class Metrics {
   void observe(const std::string& method, const std::string& route, int status, std::chrono::microseconds took);
   // A daily run the server made by itself, and how long it took.
   void observe_run(std::chrono::microseconds took);
+  // A read of the whole ledger for the aging, the dashboard and the customer list (at start, on
+  // an earlier day, after many changes), and how long it took.
+  void observe_whole_read(std::chrono::microseconds took);
   // The requests and latency metrics; `extra` (more metrics, already formatted) is appended.
   std::string render(const std::string& extra) const;
 
@@ -32,6 +35,8 @@ class Metrics {
   uint64_t runs_ = 0;
   std::chrono::microseconds run_sum_{0};
   std::chrono::microseconds last_run_{0};
+  uint64_t whole_reads_ = 0;
+  std::chrono::microseconds whole_read_sum_{0};
 };
 
 }  // namespace squeaky::server

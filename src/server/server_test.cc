@@ -397,6 +397,40 @@ TEST_F(ServerTest, TheKeptAgingFollowsEveryChangeWhoeverMakesIt) {
   EXPECT_EQ(Json::parse(list->body)["customers"][0]["open"], "1500.00") << list->body;
 }
 
+TEST_F(ServerTest, TheFiguresAreReadAtStartAndTheFirstAgingRereadsOnlyWhatChangedSince) {
+  // The server reads the whole ledger's figures for the business day when it starts, beside the
+  // first requests; the first aging then rereads only the customers changed since, and still says
+  // what the command line says. /metrics counts the whole reads.
+  const auto whole_reads = [&] {
+    auto res = client_->Get("/metrics");
+    const std::string m = res ? res->body : "";
+    const std::string key = "squeaky_ledger_reads_duration_seconds_count ";
+    const size_t at = m.find(key);
+    return at == std::string::npos ? -1 : std::stoi(m.substr(at + key.size()));
+  };
+  for (int i = 0; i < 1000 && whole_reads() < 1; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_EQ(whole_reads(), 1);
+  // Another process records a payment before anyone asks for the aging.
+  std::ofstream(dir_ / "p.csv") << "id,customer_id,date,amount,currency\nPAY-801,C1,2026-03-30,300.00,USD\n";
+  const std::string imported = command_output("SQUEAKY_NOW=" + std::string(kNow) + " " + SQUEAKY_BINARY + " --db " +
+                                              db_ + " import payments " + (dir_ / "p.csv").string());
+  ASSERT_NE(imported.find("1 created"), std::string::npos) << imported;
+
+  const SignedIn vera = sign_in("vera");
+  auto res = client_->Get("/api/v1/aging", vera.headers(false));  // the business day, 2026-04-01
+  ASSERT_TRUE(res && res->status == 200);
+  EXPECT_EQ(res->body, command_output("SQUEAKY_NOW=" + std::string(kNow) + " " + SQUEAKY_BINARY + " --db " + db_ +
+                                      " aging --as-of 2026-04-01 --json"));
+  EXPECT_EQ(Json::parse(res->body)["as_of"], "2026-04-01");
+  EXPECT_EQ(Json::parse(res->body)["currencies"]["USD"]["total"], "2000.00");
+  EXPECT_EQ(whole_reads(), 1);
+  // An earlier day cannot be worked out from later figures: that one is a whole read.
+  res = client_->Get("/api/v1/aging?as_of=2026-03-31", vera.headers(false));
+  ASSERT_TRUE(res && res->status == 200);
+  EXPECT_EQ(Json::parse(res->body)["currencies"]["USD"]["total"], "2000.00");
+  EXPECT_EQ(whole_reads(), 2);
+}
+
 TEST_F(ServerTest, CustomersFilterAndPage) {
   const SignedIn vera = sign_in("vera");
   auto res = client_->Get("/api/v1/customers?as_of=2026-03-31&overdue=true&limit=1", vera.headers(false));

@@ -13,6 +13,7 @@
 // and day give exactly the figures aging_summary() and dashboard() give. Not thread-safe.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <set>
@@ -36,8 +37,9 @@ class KeptFigures {
   };
 
   // Brings the figures to the store's journal as of `as_of`. After a failure the next refresh
-  // reads the whole ledger.
-  Status refresh(Store& store, Date as_of);
+  // reads the whole ledger. A whole read gives up (failing) at the next customer once `stop` is
+  // set, so that a process can end without waiting for it.
+  Status refresh(Store& store, Date as_of, const std::atomic<bool>* stop = nullptr);
 
   // Every customer, by id, as of the last refresh.
   const std::map<std::string, Customer, std::less<>>& customers() const { return customers_; }
@@ -62,8 +64,8 @@ class KeptFigures {
     int64_t dashboard_customers = 0;
   };
 
-  Status catch_up(Store& store, Date as_of);
-  Status read_all(Store& store, Date as_of);
+  Status catch_up(Store& store, Date as_of, const std::atomic<bool>* stop);
+  Status read_all(Store& store, Date as_of, const std::atomic<bool>* stop);
   Status read_customer(Store& store, const std::string& id);
   // Dates every customer's figures `as_of` (a later day) from their basis; adds to `stale` those
   // whose basis does not hold then.
