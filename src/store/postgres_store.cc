@@ -138,6 +138,21 @@ class PostgresStatement final : public sql::StatementImpl {
     formats_[k] = format;
   }
 
+  // The bound values as libpq takes them, valid while the statement's values are not changed.
+  struct Parameters {
+    std::vector<const char*> values;
+    std::vector<int> lengths;
+    int count = 0;
+  };
+  Parameters parameters() const {
+    Parameters p{std::vector<const char*>(values_.size()), std::vector<int>(values_.size()),
+                 static_cast<int>(values_.size())};
+    for (size_t i = 0; i < values_.size(); ++i) {
+      p.values[i] = null_[i] ? nullptr : values_[i].data();
+      p.lengths[i] = static_cast<int>(values_[i].size());
+    }
+    return p;
+  }
   int step_scan();
   // Reads and drops whatever is left of a scan's rows, so that the connection is free again.
   void finish_scan();
@@ -261,16 +276,10 @@ int PostgresStatement::step_scan() {
   PGconn* conn = db_.conn();
   if (!scanning_) {
     if (row_ != -1) return sql::kDone;  // the scan was read to its end
-    std::vector<const char*> values(values_.size());
-    std::vector<int> lengths(values_.size());
-    for (size_t i = 0; i < values_.size(); ++i) {
-      values[i] = null_[i] ? nullptr : values_[i].data();
-      lengths[i] = static_cast<int>(values_[i].size());
-    }
-    const int n = static_cast<int>(values_.size());
+    const Parameters p = parameters();
     for (int attempt = 0;; ++attempt) {
-      if (PQsendQueryParams(conn, text_.c_str(), n, types_.data(), values.data(), lengths.data(), formats_.data(), 0) ==
-          1) {
+      if (PQsendQueryParams(conn, text_.c_str(), p.count, types_.data(), p.values.data(), p.lengths.data(),
+                            formats_.data(), 0) == 1) {
         break;
       }
       (void)db_.succeeded(nullptr);  // remembers libpq's message
@@ -304,27 +313,21 @@ void PostgresStatement::finish_scan() {
 int PostgresStatement::step() {
   if (scan_) return step_scan();
   if (!result_) {
-    std::vector<const char*> values(values_.size());
-    std::vector<int> lengths(values_.size());
-    for (size_t i = 0; i < values_.size(); ++i) {
-      values[i] = null_[i] ? nullptr : values_[i].data();
-      lengths[i] = static_cast<int>(values_[i].size());
-    }
-    const int n = static_cast<int>(values_.size());
+    const Parameters p = parameters();
     for (int attempt = 0;; ++attempt) {
       if (prepared_ && generation_ != db_.generation()) prepared_ = false;
       if (!name_.empty() && !prepared_) {
-        PgResult r(PQprepare(db_.conn(), name_.c_str(), text_.c_str(), n, types_.data()));
+        PgResult r(PQprepare(db_.conn(), name_.c_str(), text_.c_str(), p.count, types_.data()));
         if (db_.succeeded(r.get())) {
           prepared_ = true;
           generation_ = db_.generation();
         }
       }
       if (name_.empty() || prepared_) {
-        result_.reset(name_.empty() ? PQexecParams(db_.conn(), text_.c_str(), n, types_.data(), values.data(),
-                                                   lengths.data(), formats_.data(), 0)
-                                    : PQexecPrepared(db_.conn(), name_.c_str(), n, values.data(), lengths.data(),
-                                                     formats_.data(), 0));
+        result_.reset(name_.empty() ? PQexecParams(db_.conn(), text_.c_str(), p.count, types_.data(), p.values.data(),
+                                                   p.lengths.data(), formats_.data(), 0)
+                                    : PQexecPrepared(db_.conn(), name_.c_str(), p.count, p.values.data(),
+                                                     p.lengths.data(), formats_.data(), 0));
         if (db_.succeeded(result_.get())) break;
         result_.reset();
       }
