@@ -342,8 +342,9 @@ TEST_F(ImportTest, AStoreFailurePartWayThroughALargeFileStopsTheReadingAndChange
   // The database refuses one row thousands of rows in, while the file is still being read.
   const std::string db = (dir_ / "squeaky.db").string();
   if (testing::backend_from_env() == testing::Backend::kSqlite) {
-    ASSERT_TRUE(testing::sqlite_exec(db, "CREATE TRIGGER refuse BEFORE INSERT ON payments WHEN NEW.id = 'P-3000' "
-                                         "BEGIN SELECT RAISE(ABORT, 'disk on fire'); END")
+    ASSERT_TRUE(testing::sqlite_exec(db,
+                                     "CREATE TRIGGER refuse BEFORE INSERT ON payments WHEN NEW.id = 'P-3000' "
+                                     "BEGIN SELECT RAISE(ABORT, 'disk on fire'); END")
                     .is_ok());
   } else {
     auto url = testing::test_store_location(db);
