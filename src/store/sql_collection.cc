@@ -603,8 +603,8 @@ std::string for_customer(const char* sql, std::string_view customer_id, const ch
 Result<std::unordered_map<std::string, CollectionState>> Collection::states(std::string_view customer_id) {
   std::unordered_map<std::string, CollectionState> out;
   const auto each = [&](const std::string& sql, auto&& row) -> Status {
-    Statement q;
-    if (Status s = q.prepare(db_, sql.c_str()); !s.is_ok()) return s;
+    Statement q;  // read as it streams: every customer's state can be hundreds of MB of rows
+    if (Status s = q.prepare_scan(db_, sql.c_str()); !s.is_ok()) return s;
     if (!customer_id.empty()) q.bind(1, customer_id);
     // A customer's rows often come one after another (a day's actions are written customer by
     // customer): the state found for the row before is used again without a lookup.
