@@ -385,7 +385,13 @@ namespace {
 class PostgresSessionLock final : public PostgresLock {
  public:
   explicit PostgresSessionLock(PGconn* conn) : conn_(conn) {}
-  ~PostgresSessionLock() override { PQfinish(conn_); }  // ending the session lets the lock go
+  ~PostgresSessionLock() override {
+    // Let go of the lock and wait for the server to say so: ending the session alone lets it go
+    // only once the server has noticed, so a dispatcher started right after this one could be
+    // refused. Ending the session still lets it go if this fails.
+    PgResult(PQexec(conn_, "SELECT pg_advisory_unlock_all()"));
+    PQfinish(conn_);
+  }
   PostgresSessionLock(const PostgresSessionLock&) = delete;
   PostgresSessionLock& operator=(const PostgresSessionLock&) = delete;
 
