@@ -90,6 +90,18 @@ class ImportTest : public ::testing::Test {
     ASSERT_TRUE(invoices.errors.empty()) << invoices.errors.front();
   }
 
+  // The journal's head and every record as they stand, to show later that nothing changed.
+  struct Ledger {
+    JournalHead head;
+    std::string records;
+  };
+  Ledger ledger_now() { return {head(), ledger_dump(*store_)}; }
+  void expect_unchanged(const Ledger& before) {
+    EXPECT_EQ(head().seq, before.head.seq);
+    EXPECT_EQ(head().hash, before.head.hash);
+    EXPECT_EQ(ledger_dump(*store_), before.records);
+  }
+
   JournalHead head() {
     auto h = store_->journal_head();
     EXPECT_TRUE(h) << h.status().message();
@@ -133,8 +145,7 @@ TEST_F(ImportTest, NewRowsAreCreatedAndJournaledWithFileAndLine) {
 
 TEST_F(ImportTest, ImportingTheSameFilesAgainChangesNothing) {
   fill();
-  const JournalHead before = head();
-  const std::string dump = ledger_dump(*store_);
+  const Ledger before = ledger_now();
 
   ImportReport customers = import(RecordKind::kCustomers, file("customers.csv", kCustomers));
   EXPECT_EQ(customers.created, 0u);
@@ -147,9 +158,7 @@ TEST_F(ImportTest, ImportingTheSameFilesAgainChangesNothing) {
   EXPECT_EQ(invoices.unchanged, 3u);
   EXPECT_TRUE(invoices.errors.empty());
 
-  EXPECT_EQ(head().seq, before.seq);
-  EXPECT_EQ(head().hash, before.hash);
-  EXPECT_EQ(ledger_dump(*store_), dump);
+  expect_unchanged(before);
 }
 
 TEST_F(ImportTest, AChangedRowIsUpdatedAndJournaledWithOldAndNewValues) {
@@ -207,8 +216,7 @@ TEST_F(ImportTest, SeveralChangedFieldsAreNamedInOneEntry) {
 
 TEST_F(ImportTest, ARejectedFileChangesNothingAndListsEveryBadRowInLineOrder) {
   fill();
-  const JournalHead before = head();
-  const std::string dump = ledger_dump(*store_);
+  const Ledger before = ledger_now();
   // A new invoice (line 2) and a changed one (line 3) are good; the rest are not.
   const std::string path = file("several.csv", std::string(kInvoiceHeader) +
                                                    "INV-3,C1,2026-03-01,2026-03-31,30.00,USD\n"
@@ -236,10 +244,8 @@ TEST_F(ImportTest, ARejectedFileChangesNothingAndListsEveryBadRowInLineOrder) {
   EXPECT_EQ(report.unchanged, 0u);
   EXPECT_FALSE(report.written);
 
-  EXPECT_EQ(head().seq, before.seq);
-  EXPECT_EQ(head().hash, before.hash);
+  expect_unchanged(before);
   EXPECT_EQ(journal(*store_).size(), 6u);
-  EXPECT_EQ(ledger_dump(*store_), dump);
 }
 
 TEST_F(ImportTest, ALargeFileReadsEveryCustomerOnceAndSaysTheSame) {
@@ -265,8 +271,7 @@ TEST_F(ImportTest, ALargeFileListsTheBadRowsOfBothCheckingStagesInLineOrder) {
   // invoices and written on another, a few thousand rows at a time. The bad rows of both, in
   // different batches and side by side, still come out in the order of the file.
   fill();
-  const JournalHead before = head();
-  const std::string dump = ledger_dump(*store_);
+  const Ledger before = ledger_now();
   std::string rows = "id,customer_id,date,amount,currency,invoice_id\n";
   const auto good = [&rows](int n) { rows += "P-" + std::to_string(n) + ",C1,2026-03-01,1.00,USD,INV-1\n"; };
   for (int i = 0; i < 2500; ++i) good(i);           // lines 2-2501
@@ -291,9 +296,7 @@ TEST_F(ImportTest, ALargeFileListsTheBadRowsOfBothCheckingStagesInLineOrder) {
   EXPECT_EQ(report.rows, 5005u);
   EXPECT_EQ(report.created, 0u);
   EXPECT_FALSE(report.written);
-  EXPECT_EQ(head().seq, before.seq);
-  EXPECT_EQ(head().hash, before.hash);
-  EXPECT_EQ(ledger_dump(*store_), dump);
+  expect_unchanged(before);
 }
 
 TEST_F(ImportTest, ALargeGoodFileIsWrittenRowByRowInFileOrderAndReportsItsProgress) {
@@ -337,8 +340,7 @@ TEST_F(ImportTest, ALargeGoodFileIsWrittenRowByRowInFileOrderAndReportsItsProgre
 
 TEST_F(ImportTest, AStoreFailurePartWayThroughALargeFileStopsTheReadingAndChangesNothing) {
   fill();
-  const JournalHead before = head();
-  const std::string dump = ledger_dump(*store_);
+  const Ledger before = ledger_now();
   // The database refuses one row thousands of rows in, while the file is still being read.
   const std::string db = (dir_ / "squeaky.db").string();
   if (testing::backend_from_env() == testing::Backend::kSqlite) {
@@ -362,15 +364,12 @@ TEST_F(ImportTest, AStoreFailurePartWayThroughALargeFileStopsTheReadingAndChange
   auto report = import_csv(*store_, RecordKind::kPayments, path, {});
   ASSERT_FALSE(report);
   EXPECT_NE(report.status().message().find("disk on fire"), std::string::npos) << report.status().message();
-  EXPECT_EQ(head().seq, before.seq);
-  EXPECT_EQ(head().hash, before.hash);
-  EXPECT_EQ(ledger_dump(*store_), dump);
+  expect_unchanged(before);
 }
 
 TEST_F(ImportTest, DryRunChecksEverythingAndWritesNothing) {
   fill();
-  const JournalHead before = head();
-  const std::string dump = ledger_dump(*store_);
+  const Ledger before = ledger_now();
   const std::string path = file("good.csv", std::string(kInvoiceHeader) +
                                                 "INV-3,C1,2026-03-01,2026-03-31,30.00,USD\n"
                                                 "INV-2,C1,2026-02-01,2026-02-28,275.00,USD\n"
@@ -381,22 +380,20 @@ TEST_F(ImportTest, DryRunChecksEverythingAndWritesNothing) {
   EXPECT_EQ(report.updated, 1u);
   EXPECT_EQ(report.unchanged, 1u);
   EXPECT_FALSE(report.written);
-  EXPECT_EQ(head().seq, before.seq);
-  EXPECT_EQ(head().hash, before.hash);
-  EXPECT_EQ(ledger_dump(*store_), dump);
+  expect_unchanged(before);
 
   const std::string bad = file("bad.csv", std::string(kInvoiceHeader) + "INV-3,C1,2026-03-01,2026-03-31,0,USD\n");
   report = import(RecordKind::kInvoices, bad, /*dry_run=*/true);
   EXPECT_EQ(report.errors, std::vector<std::string>{bad + ":2: column 'amount': '0' is zero; an amount must be "
                                                           "more than zero"});
   EXPECT_FALSE(report.written);
-  EXPECT_EQ(head().seq, before.seq);
+  EXPECT_EQ(head().seq, before.head.seq);
 
   report = import(RecordKind::kInvoices, path);
   EXPECT_EQ(report.created, 1u);
   EXPECT_EQ(report.updated, 1u);
   EXPECT_TRUE(report.written);
-  EXPECT_EQ(head().seq, before.seq + 2);
+  EXPECT_EQ(head().seq, before.head.seq + 2);
 }
 
 TEST_F(ImportTest, LinesAreThePhysicalLinesOfTheFile) {
@@ -473,8 +470,7 @@ class ImportErrorTest : public ImportTest, public ::testing::WithParamInterface<
 
 TEST_P(ImportErrorTest, IsReportedExactlyAndChangesNothing) {
   fill();
-  const JournalHead before = head();
-  const std::string dump = ledger_dump(*store_);
+  const Ledger before = ledger_now();
   const BadFile& bad = GetParam();
   const std::string path = file(std::string(bad.name) + ".csv", bad.contents);
   ImportReport report = import(bad.kind, path);
@@ -482,9 +478,7 @@ TEST_P(ImportErrorTest, IsReportedExactlyAndChangesNothing) {
   EXPECT_EQ(report.created, 0u);
   EXPECT_EQ(report.updated, 0u);
   EXPECT_FALSE(report.written);
-  EXPECT_EQ(head().seq, before.seq);
-  EXPECT_EQ(head().hash, before.hash);
-  EXPECT_EQ(ledger_dump(*store_), dump);
+  expect_unchanged(before);
 }
 
 // Good first rows, after which each bad file below puts its bad row on line 3.
