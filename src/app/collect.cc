@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <charconv>
+#include <condition_variable>
 #include <future>
 #include <iterator>
+#include <mutex>
 #include <thread>
 #include <unordered_map>
 
@@ -98,12 +100,13 @@ Status add_to_report(RunReport& report, const PlanSet& plans, const GuardSetting
   report.fees += *fee ? 1 : 0;
   const bool contacts = plan.action && std::any_of(decisions.begin(), decisions.end(),
                                                    [](const GuardDecision& d) { return d.verdict != Verdict::kBlock; });
-  const ContactRules rules = rules_for(customer, settings);
   std::optional<GuardDecision> validation_notice;
-  if (contacts && rules.validation_notice &&
-      (!state.episode || plan.next.episode->number != state.episode->number ||
-       state.episode->find(kValidationNotice) == nullptr)) {
-    validation_notice = check_channel(rules, ledger, state, Channel::kLetter, kValidationNotice);
+  if (contacts) {
+    const ContactRules rules = rules_for(customer, settings);
+    if (rules.validation_notice && (!state.episode || plan.next.episode->number != state.episode->number ||
+                                    state.episode->find(kValidationNotice) == nullptr)) {
+      validation_notice = check_channel(rules, ledger, state, Channel::kLetter, kValidationNotice);
+    }
   }
   const bool busy = plan.action || !plan.skipped.empty() || !plan.events.empty();
   for (const GuardDecision& d : decisions) ++(d.verdict == Verdict::kBlock ? report.blocked : report.actions);
@@ -113,7 +116,7 @@ Status add_to_report(RunReport& report, const PlanSet& plans, const GuardSetting
     report.customers.push_back(
         {customer.id, customer.name, std::move(plan), std::move(decisions), std::move(*fee), validation_notice});
   } else if (!plan.held.empty() && plan.next.episode) {
-    report.held.push_back({customer.id, customer.name, std::move(plan), {}, std::nullopt, std::nullopt});
+    report.held.push_back({customer.id, customer.name, std::move(plan.held)});
   }
   return Status::ok();
 }
@@ -274,8 +277,54 @@ struct DayPlanner::Batch {
   std::vector<CustomerLedger> ledgers;  // reused from batch to batch: only the first `used` count
   size_t used = 0;
   size_t invoices = 0;
+  std::vector<const CollectionState*> states;  // of ledgers[i]
   RunReport part;
+  std::promise<Status> planned;
   std::future<Status> done;
+};
+
+// The threads that plan batches, started once per run rather than once per batch: a thread's
+// start and end cost the kernel a stack mapped and unmapped, which stalls the other threads'
+// page faults.
+struct DayPlanner::Workers {
+  std::mutex mutex;
+  std::condition_variable wake;
+  std::deque<Batch*> waiting;
+  bool stop = false;
+  std::vector<std::thread> threads;
+
+  Workers(const DayPlanner& planner, int count) {
+    for (int n = 0; n < count; ++n) {
+      threads.emplace_back([this, &planner] {
+        for (;;) {
+          Batch* b = nullptr;
+          {
+            std::unique_lock lock(mutex);
+            wake.wait(lock, [this] { return stop || !waiting.empty(); });
+            if (waiting.empty()) return;
+            b = waiting.front();
+            waiting.pop_front();
+          }
+          b->planned.set_value(planner.plan(*b));
+        }
+      });
+    }
+  }
+  ~Workers() {
+    {
+      std::lock_guard lock(mutex);
+      stop = true;
+    }
+    wake.notify_all();
+    for (std::thread& t : threads) t.join();
+  }
+  void hand(Batch* b) {
+    {
+      std::lock_guard lock(mutex);
+      waiting.push_back(b);
+    }
+    wake.notify_one();
+  }
 };
 
 namespace {
@@ -321,6 +370,22 @@ Status DayPlanner::added(const CustomerLedger& ledger) {
   return b.used >= kBatchCustomers || b.invoices >= kBatchInvoices ? launch() : Status::ok();
 }
 
+Status DayPlanner::plan(Batch& b) const {
+  // Every customer's state first: the lookups are independent, so their cache misses overlap
+  // instead of each waiting behind a customer's planning.
+  b.states.resize(b.used);
+  for (size_t i = 0; i < b.used; ++i) b.states[i] = &state_of(states_, b.ledgers[i].customer.id);
+  for (size_t i = 0; i < b.used; ++i) {
+    const CustomerLedger& ledger = b.ledgers[i];
+    const CollectionState& state = *b.states[i];
+    if (Status s = add_to_report(b.part, plans_, rules_, ledger, state, plan_day(plans_, ledger, state, day_));
+        !s.is_ok()) {
+      return s;
+    }
+  }
+  return Status::ok();
+}
+
 Status DayPlanner::launch() {
   std::unique_ptr<Batch> batch = std::move(filling_);
   if (spare_.empty()) {
@@ -329,27 +394,16 @@ Status DayPlanner::launch() {
     filling_ = std::move(spare_.back());
     spare_.pop_back();
   }
-  auto plan = [this](Batch& b) -> Status {
-    for (size_t i = 0; i < b.used; ++i) {
-      const CustomerLedger& ledger = b.ledgers[i];
-      const CollectionState& state = state_of(states_, ledger.customer.id);
-      if (Status s = add_to_report(b.part, plans_, rules_, ledger, state, plan_day(plans_, ledger, state, day_));
-          !s.is_ok()) {
-        return s;
-      }
-    }
-    return Status::ok();
-  };
+  batch->planned = std::promise<Status>();
+  batch->done = batch->planned.get_future();
   if (threads_ <= 1) {
-    std::promise<Status> now;
-    now.set_value(plan(*batch));
-    batch->done = now.get_future();
+    batch->planned.set_value(plan(*batch));
   } else {
     while (under_way_.size() >= static_cast<size_t>(threads_)) {
       if (Status s = merge_oldest(); !s.is_ok()) return s;
     }
-    Batch* b = batch.get();
-    batch->done = std::async(std::launch::async, [plan, b] { return plan(*b); });
+    if (!workers_) workers_ = std::make_unique<Workers>(*this, threads_);
+    workers_->hand(batch.get());
   }
   under_way_.push_back(std::move(batch));
   return threads_ <= 1 ? merge_oldest() : Status::ok();

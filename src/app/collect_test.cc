@@ -563,7 +563,7 @@ std::vector<std::string> describe(const RunReport& report) {
     out.push_back(line);
   };
   for (const CustomerDay& c : report.customers) add("day", c);
-  for (const CustomerDay& c : report.held) add("held", c);
+  for (const HeldCustomer& c : report.held) out.push_back("held " + c.customer_id + ": held " + c.reason);
   out.push_back("actions " + std::to_string(report.actions) + " blocked " + std::to_string(report.blocked) +
                 " skipped " + std::to_string(report.skipped) + " events " + std::to_string(report.events) + " fees " +
                 std::to_string(report.fees));

@@ -384,7 +384,7 @@ std::string run_text(const RunReport& r) {
   for (const CustomerDay& c : r.customers) day_lines(out, c, "  ");
   if (!r.held.empty()) {
     out += "held:\n";
-    for (const CustomerDay& c : r.held) out += fmt::format("  {} {}: {}\n", c.customer_id, c.name, c.plan.held);
+    for (const HeldCustomer& c : r.held) out += fmt::format("  {} {}: {}\n", c.customer_id, c.name, c.reason);
   }
   return out;
 }

@@ -248,7 +248,7 @@ Json run_report_json(const RunReport& r) {
   j["skipped"] = skipped;
   j["events"] = events;
   Json held = Json::array();
-  for (const CustomerDay& c : r.held) held.push_back({{"customer", c.customer_id}, {"reason", c.plan.held}});
+  for (const HeldCustomer& c : r.held) held.push_back({{"customer", c.customer_id}, {"reason", c.reason}});
   j["held"] = held;
   return j;
 }

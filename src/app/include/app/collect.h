@@ -42,12 +42,20 @@ struct CustomerDay {
   std::optional<GuardDecision> validation_notice;
 };
 
+// An overdue customer whom something held back from contact today, and what: a promise, a
+// payment plan, a hold, a stop flag, a placement.
+struct HeldCustomer {
+  std::string customer_id;
+  std::string name;
+  std::string reason;  // DayPlan::held
+};
+
 struct RunReport {
   Date as_of;
   std::string part;                    // "K/N" when the run was one part of the day, else ""
   bool already_run = false;            // the day (or the part) had been run before: nothing was written
   std::vector<CustomerDay> customers;  // those with an action, a skipped step or an event, by id
-  std::vector<CustomerDay> held;       // overdue customers something held back, by id
+  std::vector<HeldCustomer> held;      // overdue customers something held back, by id
   size_t actions = 0;                  // channels that act (blocked ones not counted)
   size_t blocked = 0;
   size_t skipped = 0;
@@ -73,9 +81,9 @@ struct Shard {
 // Plans and guards one day for many customers on several threads, while the caller goes on
 // reading the ledger: add() each customer in turn, then finish() gives the day's report, the
 // customers in the order they were added. Customers are taken (copied, or swapped without a
-// copy) into batches of ~1,000 customers or 16,384 invoices, and each full batch is planned on a
-// thread of its own, with at most `threads` batches under way
-// (threads <= 1 plans each batch on the caller's thread). plan_day and the guard are pure, so
+// copy) into batches of ~1,000 customers or 16,384 invoices, and each full batch is planned by one
+// of `threads` planning threads (started with the first batch and kept to the end), with at most
+// `threads` batches under way (threads <= 1 plans each batch on the caller's thread). plan_day and the guard are pure, so
 // batches never share anything but the read-only inputs: `plans` and `states` must outlive the
 // planner (the rules are copied).
 // add() and finish() are called from one thread.
@@ -96,7 +104,9 @@ class DayPlanner {
 
  private:
   struct Batch;
+  struct Workers;
   Status added(const CustomerLedger& ledger);
+  Status plan(Batch& batch) const;
   Status launch();
   Status merge_oldest();
 
@@ -109,6 +119,7 @@ class DayPlanner {
   std::unique_ptr<Batch> filling_;
   std::deque<std::unique_ptr<Batch>> under_way_;
   std::vector<std::unique_ptr<Batch>> spare_;
+  std::unique_ptr<Workers> workers_;  // started with the first batch when threads > 1
 };
 
 // How a run treats what it queues.
