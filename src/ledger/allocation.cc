@@ -26,7 +26,6 @@ Result<AccountPosition> allocate(const CustomerLedger& ledger, Date as_of) {
   position.as_of = as_of;
   position.currency = currency;
 
-  std::vector<int64_t> open;  // parallel to position.invoices
   position.invoices.reserve(ledger.invoices.size());
   for (const Invoice& invoice : ledger.invoices) {
     if (invoice.issue_date > as_of) continue;
@@ -40,20 +39,26 @@ Result<AccountPosition> allocate(const CustomerLedger& ledger, Date as_of) {
     if (x.issue_date != y.issue_date) return x.issue_date < y.issue_date;
     return x.id < y.id;
   });
+  // What is still open on each invoice, in minor units, kept in its position until the end.
   int64_t invoiced = 0;
   bool fits = true;
-  open.reserve(position.invoices.size());
-  for (const InvoicePosition& i : position.invoices) {
-    open.push_back(i.invoice->amount.minor_units());
+  for (InvoicePosition& i : position.invoices) {
+    i.open = Money::from_minor(i.invoice->amount.minor_units(), currency);
     fits = fits && add(invoiced, i.invoice->amount.minor_units());
   }
+  const auto take = [&](InvoicePosition& i, int64_t amount) {
+    const int64_t applied = std::min(amount, i.open.minor_units());
+    i.open = Money::from_minor(i.open.minor_units() - applied, currency);
+    return applied;
+  };
   // Invoices by id, for the receipts that name one; made only when one does.
   std::vector<std::pair<std::string_view, size_t>> by_id;
   const auto index_of = [&](const std::string& id) -> std::optional<size_t> {
     if (by_id.empty()) {
       by_id.reserve(position.invoices.size());
       for (size_t i = 0; i < position.invoices.size(); ++i) by_id.emplace_back(position.invoices[i].invoice->id, i);
-      std::stable_sort(by_id.begin(), by_id.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      // Ids are unique within a ledger, so the order of equal keys cannot matter.
+      std::sort(by_id.begin(), by_id.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     }
     auto it = std::lower_bound(by_id.begin(), by_id.end(), std::string_view(id),
                                [](const auto& entry, std::string_view key) { return entry.first < key; });
@@ -83,29 +88,19 @@ Result<AccountPosition> allocate(const CustomerLedger& ledger, Date as_of) {
   for (const Receipt& r : receipts) {
     int64_t left = r.amount;
     if (!r.invoice_id->empty()) {
-      if (const std::optional<size_t> i = index_of(*r.invoice_id)) {
-        const int64_t applied = std::min(left, open[*i]);
-        open[*i] -= applied;
-        left -= applied;
-      }
+      if (const std::optional<size_t> i = index_of(*r.invoice_id)) left -= take(position.invoices[*i], left);
     }
     fits = fits && add(pool, left);
   }
   // 2. The rest: undisputed invoices first, then disputed ones, each by due date.
   for (const bool disputed : {false, true}) {
     for (size_t i = 0; i < position.invoices.size() && pool > 0; ++i) {
-      if (position.invoices[i].disputed != disputed) continue;
-      const int64_t applied = std::min(pool, open[i]);
-      open[i] -= applied;
-      pool -= applied;
+      if (position.invoices[i].disputed == disputed) pool -= take(position.invoices[i], pool);
     }
   }
 
   int64_t total_open = 0;
-  for (size_t i = 0; i < position.invoices.size(); ++i) {
-    position.invoices[i].open = Money::from_minor(open[i], currency);
-    fits = fits && add(total_open, open[i]);
-  }
+  for (const InvoicePosition& i : position.invoices) fits = fits && add(total_open, i.open.minor_units());
   if (!fits) return Status::overflow("the ledger of customer '" + ledger.customer.id + "' overflows 64 bits");
   position.invoiced = Money::from_minor(invoiced, currency);
   position.paid = Money::from_minor(paid, currency);

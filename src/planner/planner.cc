@@ -101,6 +101,7 @@ DayPlan plan_day(const PlanSet& plans, const CustomerLedger& ledger, const Colle
     out.held = "cannot plan: " + position.status().message();
     return out;
   }
+  // Oldest due first: allocate() orders the invoices by due date.
   std::vector<OverdueInvoice> overdue;
   int64_t overdue_minor = 0;
   for (const InvoicePosition& i : position->invoices) {
@@ -108,8 +109,6 @@ DayPlan plan_day(const PlanSet& plans, const CustomerLedger& ledger, const Colle
     overdue.push_back({i.invoice->id, i.invoice->due_date, i.days_past_due, i.open});
     overdue_minor += i.open.minor_units();  // cannot overflow: allocate() summed the same amounts
   }
-  std::stable_sort(overdue.begin(), overdue.end(),
-                   [](const OverdueInvoice& a, const OverdueInvoice& b) { return a.due_on < b.due_on; });
   const Money overdue_total = Money::from_minor(overdue_minor, currency);
 
   const auto current_plan = [&]() -> const Plan& {
