@@ -517,13 +517,18 @@ Status SqlStore::for_each_customer_ledger(const std::function<Status(CustomerLed
   // customer (packed_ledger.h): far faster than one indexed query per customer, and a few dozen
   // bytes a record rather than whole values. The customers and their contacts are read last, in
   // id order, one at a time beside the visit.
+  // Where the database offers them, the reading is done on connections of its own (with a cache
+  // the size of a scan's need, not of a writer's), so that this connection's page cache neither
+  // fills with pages read once nor changes what it holds for the writes that follow.
+  const std::unique_ptr<sql::Connection> reader = db_->reader();
+  sql::Connection* const source = reader ? reader.get() : db_;
   CustomerIndex customers;
   {
     Statement q;
-    if (Status s = q.prepare_scan(db_, "SELECT id FROM customers ORDER BY id"); !s.is_ok()) return s;
+    if (Status s = q.prepare_scan(source, "SELECT id FROM customers ORDER BY id"); !s.is_ok()) return s;
     int rc = 0;
     while ((rc = q.step()) == kRow) customers.add(q.text(0));
-    if (rc != kDone) return error("reading customers");
+    if (rc != kDone) return sql::error(source, "reading customers");
   }
   PackedLedger packed;
   const auto pack = [&]<typename R>(sql::Connection* db, const char* columns, const char* table,
@@ -562,7 +567,7 @@ Status SqlStore::for_each_customer_ledger(const std::function<Status(CustomerLed
   };
   {
     // The invoices on a second connection and thread, where the database offers one, while this
-    // one reads the payments and credits.
+    // thread reads the payments and credits.
     const std::unique_ptr<sql::Connection> second = db_->reader();
     Status invoices_read;
     std::jthread invoice_reader;
@@ -570,10 +575,10 @@ Status SqlStore::for_each_customer_ledger(const std::function<Status(CustomerLed
       invoice_reader =
           std::jthread([&] { invoices_read = pack(second.get(), kInvoiceColumns, "invoices", read_invoice); });
     } else {
-      invoices_read = pack(db_, kInvoiceColumns, "invoices", read_invoice);
+      invoices_read = pack(source, kInvoiceColumns, "invoices", read_invoice);
     }
-    Status rest = pack(db_, kPaymentColumns, "payments", read_payment);
-    if (rest.is_ok()) rest = pack(db_, kCreditColumns, "credits", read_credit);
+    Status rest = pack(source, kPaymentColumns, "payments", read_payment);
+    if (rest.is_ok()) rest = pack(source, kCreditColumns, "credits", read_credit);
     if (invoice_reader.joinable()) invoice_reader.join();
     if (!invoices_read.is_ok()) return invoices_read;
     if (!rest.is_ok()) return rest;
@@ -583,12 +588,12 @@ Status SqlStore::for_each_customer_ledger(const std::function<Status(CustomerLed
   if (!disputes) return disputes.status();
 
   Statement people;
-  if (Status s = people.prepare(db_, sql("SELECT ", kCustomerColumns, " FROM customers ORDER BY id").c_str());
+  if (Status s = people.prepare(source, sql("SELECT ", kCustomerColumns, " FROM customers ORDER BY id").c_str());
       !s.is_ok()) {
     return s;
   }
   Statement contacts;
-  if (Status s = contacts.prepare(db_,
+  if (Status s = contacts.prepare(source,
                                   "SELECT customer_id, channel, type, value, consent, opted_out FROM contacts ORDER BY "
                                   "customer_id, position");
       !s.is_ok()) {
@@ -605,7 +610,7 @@ Status SqlStore::for_each_customer_ledger(const std::function<Status(CustomerLed
     for (; contact_rc == kRow && contacts.text(0) == id; contact_rc = contacts.step()) {
       ledger.customer.contacts.push_back(read_contact(contacts, 1));
     }
-    if (contact_rc != kRow && contact_rc != kDone) return error("reading contacts");
+    if (contact_rc != kRow && contact_rc != kDone) return sql::error(source, "reading contacts");
     // The customers come in the order they were numbered in, unless one was added in between.
     std::optional<uint32_t> ordinal;
     if (next < customers.size() && customers.id(next) == id) {
@@ -624,7 +629,7 @@ Status SqlStore::for_each_customer_ledger(const std::function<Status(CustomerLed
     if (auto it = disputes->find(id); it != disputes->end()) ledger.disputes = std::move(it->second);
     if (Status s = visit(ledger); !s.is_ok()) return s;
   }
-  return rc == kDone ? Status::ok() : error("reading customers");
+  return rc == kDone ? Status::ok() : sql::error(source, "reading customers");
 }
 
 Status SqlStore::for_each_journal_entry(const std::function<Status(const JournalEntry&)>& visit) {

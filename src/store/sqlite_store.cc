@@ -55,6 +55,9 @@ class SqliteStatement final : public sql::StatementImpl {
 // How long a connection waits for another's lock, and the page cache each keeps.
 constexpr int kBusyTimeoutMs = 10000;
 constexpr const char* kCacheSize = "PRAGMA cache_size = -65536";  // 64 MiB
+// A reader (Connection::reader) scans whole tables once: a page it has read is not wanted again,
+// and a large cache would only fill memory the kernel must first zero.
+constexpr const char* kScanCacheSize = "PRAGMA cache_size = -1024";  // 1 MiB
 
 class SqliteConnection final : public sql::Connection {
  public:
@@ -99,7 +102,7 @@ class SqliteConnection final : public sql::Connection {
     }
     sqlite3_busy_timeout(db, kBusyTimeoutMs);
     auto connection = std::make_unique<SqliteConnection>(db);
-    if (!connection->exec(kCacheSize).is_ok()) return nullptr;
+    if (!connection->exec(kScanCacheSize).is_ok()) return nullptr;
     return connection;
   }
 
