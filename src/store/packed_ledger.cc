@@ -75,6 +75,7 @@ class Unpacker {
     out.assign(at_, n);
     at_ += n;
   }
+  const char* position() const { return at_; }
 
  private:
   const char* at_;
@@ -134,19 +135,19 @@ void Arena::Free::operator()(char* block) const { std::free(block); }
 Arena::~Arena() = default;
 
 const char* Arena::add(std::string_view bytes) {
-  if (bytes.size() > room_ - used_) {
+  if (blocks_.empty() || bytes.size() > room_ - blocks_.back().used) {
     const size_t size = std::max(kBlock, (bytes.size() + kBlock - 1) / kBlock * kBlock);
     char* block = static_cast<char*>(std::aligned_alloc(kBlock, size));
     if (block == nullptr) throw std::bad_alloc();
     (void)madvise(block, size, MADV_HUGEPAGE);  // advice only: without it the block is still memory
-    blocks_.emplace_back(block);
-    used_ = 0;
+    blocks_.push_back({std::unique_ptr<char, Free>(block), 0});
     room_ = size;
     held_ += size;
   }
-  char* at = blocks_.back().get() + used_;
+  Block& last = blocks_.back();
+  char* at = last.bytes.get() + last.used;
   std::memcpy(at, bytes.data(), bytes.size());
-  used_ += bytes.size();
+  last.used += bytes.size();
   return at;
 }
 
@@ -193,25 +194,38 @@ std::string& PackedLedger::Table::begin_record() {
 }
 
 void PackedLedger::Table::end_record(uint32_t customer) {
-  starts.push_back(bytes.add(scratch));
-  owners.push_back(customer);
+  framed.clear();
+  Packer(framed).varint(customer).varint(scratch.size());
+  framed += scratch;
+  bytes.add(framed);
+  ++records;
+  if (customer + 2 > first.size()) first.resize(customer + 2);
+  ++first[customer + 1];
 }
 
 void PackedLedger::Table::group(size_t customers) {
-  // A stable counting sort of the record starts by owner.
-  first.assign(customers + 1, 0);
-  for (uint32_t owner : owners) ++first[owner + 1];
+  // A stable counting sort by owner: the counts were kept as the records came; each record is
+  // then placed after its owner's earlier ones, walking the records in the order they were added.
+  first.resize(customers + 1);
   for (size_t c = 0; c < customers; ++c) first[c + 1] += first[c];
   std::vector<uint32_t> next(first.begin(), first.end() - 1);
-  std::vector<const char*> grouped(starts.size());
-  for (size_t r = 0; r < starts.size(); ++r) grouped[next[owners[r]]++] = starts[r];
-  starts = std::move(grouped);
-  owners = {};
+  starts.resize(records);
+  for (size_t b = 0; b < bytes.blocks(); ++b) {
+    const std::string_view block = bytes.block(b);
+    const char* const end = block.data() + block.size();
+    for (const char* at = block.data(); at < end;) {
+      Unpacker frame(at);
+      const auto owner = static_cast<uint32_t>(frame.varint());
+      const size_t size = frame.varint();
+      at = frame.position();
+      starts[next[owner]++] = at;
+      at += size;
+    }
+  }
 }
 
 size_t PackedLedger::Table::bytes_held() const {
-  return bytes.bytes_held() + starts.capacity() * sizeof(const char*) +
-         (owners.capacity() + first.capacity()) * sizeof(uint32_t);
+  return bytes.bytes_held() + starts.capacity() * sizeof(const char*) + first.capacity() * sizeof(uint32_t);
 }
 
 void PackedLedger::group(size_t customers) {

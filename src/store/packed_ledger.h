@@ -3,10 +3,13 @@
 // without keeping a million CustomerLedger values alive at once.
 //
 // The tables are read once each in storage order (a sequential scan, the fastest read a database
-// has), each record packed as its fixed fields followed by its texts, and the records then grouped
-// by the customer's ordinal with a counting sort. A visit unpacks one customer at a time into a
+// has), each record packed as its owner's ordinal and its length, then its fixed fields followed
+// by its texts; once all are read, the records are grouped by owner with a counting sort (the
+// counts kept as they come, the placing done in one walk over the packed bytes), so that nothing
+// but the bytes grows while the tables are read. A visit unpacks one customer at a time into a
 // CustomerLedger the caller reuses, so its strings and vectors keep their capacity. An invoice
-// takes ~45 bytes here instead of ~300 as a value, a payment ~55.
+// takes ~45 bytes here instead of ~300 as a value, a payment ~55, and 8 more each for where it
+// starts once grouped.
 //
 // CustomerIndex numbers the customers by id, to attribute the records to them. Internal to the
 // store layer. Not thread-safe, except that records of one kind may be added on one thread while
@@ -69,16 +72,23 @@ class Arena {
   Arena& operator=(Arena&&) = default;
   ~Arena();
 
-  // Copies `bytes` in and returns where they now are, valid as long as the arena.
+  // Copies `bytes` in, whole within one block, and returns where they now are, valid as long as
+  // the arena.
   const char* add(std::string_view bytes);
   size_t bytes_held() const { return held_; }
+  // The blocks' bytes in the order they were added: what add() copied in, one block at a time.
+  size_t blocks() const { return blocks_.size(); }
+  std::string_view block(size_t i) const { return {blocks_[i].bytes.get(), blocks_[i].used}; }
 
  private:
   struct Free {
     void operator()(char* block) const;
   };
-  std::vector<std::unique_ptr<char, Free>> blocks_;
-  size_t used_ = 0;  // in the last block
+  struct Block {
+    std::unique_ptr<char, Free> bytes;
+    size_t used = 0;
+  };
+  std::vector<Block> blocks_;
   size_t room_ = 0;  // the last block's size
   size_t held_ = 0;
 };
@@ -98,11 +108,13 @@ class PackedLedger {
 
  private:
   struct Table {
-    Arena bytes;                      // the records, packed
-    std::vector<const char*> starts;  // where each record begins; by customer after group()
-    std::vector<uint32_t> owners;     // each record's customer ordinal; emptied by group()
-    std::vector<uint32_t> first;      // after group(): customer c's records are starts[first[c]..first[c+1])
-    std::string scratch;              // a record being packed
+    Arena bytes;                      // the records, each framed by its owner's ordinal and its length
+    size_t records = 0;               // how many
+    std::vector<uint32_t> first;      // before group(): first[c + 1] counts customer c's records;
+                                      // after: customer c's records are starts[first[c]..first[c+1])
+    std::vector<const char*> starts;  // made by group(): where each record's fields begin, by customer
+    std::string scratch;              // a record's fields being packed
+    std::string framed;               // the same with its frame
 
     // A record is packed into what begin_record() returns, then end_record() keeps it.
     std::string& begin_record();

@@ -113,5 +113,34 @@ TEST(PackedLedgerTest, ManyCustomersKeepTheirOwnRecords) {
   EXPECT_EQ(seen, 20000u);
 }
 
+// Records fill one 2 MiB block after another, and one larger than a block gets a block of its
+// own: the grouping walks every block, so each record is found whichever block it landed in.
+TEST(PackedLedgerTest, RecordsSpreadOverManyBlocksAndOneLargerThanABlockAreAllFound) {
+  PackedLedger packed;
+  const std::string page(1000, 'p');
+  const std::string huge(3 << 20, 'h');  // 3 MiB: more than a block
+  for (int n = 0; n < 6000; ++n) {
+    Payment p{"PAY-" + std::to_string(n), "", day("2026-01-01"), Money::from_minor(n, kUsd), "wire",
+              n == 4321 ? huge : page,    ""};
+    packed.add(static_cast<uint32_t>(n % 3), p);
+  }
+  packed.group(3);
+  EXPECT_GE(packed.bytes(), size_t{9} << 20);  // four blocks of 2 MiB at least, and the large one
+  CustomerLedger ledger;
+  for (uint32_t c = 0; c < 3; ++c) {
+    ledger.customer.id = "C" + std::to_string(c);
+    packed.unpack(c, ledger);
+    ASSERT_EQ(ledger.payments.size(), 2000u);
+    for (size_t k = 0; k < ledger.payments.size(); ++k) {
+      const Payment& p = ledger.payments[k];
+      const int n = static_cast<int>(k * 3 + c);
+      ASSERT_EQ(p.id, "PAY-" + std::to_string(n));
+      ASSERT_EQ(p.amount.minor_units(), n);
+      ASSERT_EQ(p.reference, n == 4321 ? huge : page) << p.id;
+      ASSERT_EQ(p.method, "wire");
+    }
+  }
+}
+
 }  // namespace
 }  // namespace squeaky::sql
