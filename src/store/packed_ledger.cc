@@ -199,17 +199,10 @@ void PackedLedger::Table::end_record(uint32_t customer) {
   framed += scratch;
   bytes.add(framed);
   ++records;
-  if (customer + 2 > first.size()) first.resize(customer + 2);
-  ++first[customer + 1];
 }
 
-void PackedLedger::Table::group(size_t customers) {
-  // A stable counting sort by owner: the counts were kept as the records came; each record is
-  // then placed after its owner's earlier ones, walking the records in the order they were added.
-  first.resize(customers + 1);
-  for (size_t c = 0; c < customers; ++c) first[c + 1] += first[c];
-  std::vector<uint32_t> next(first.begin(), first.end() - 1);
-  starts.resize(records);
+template <typename F>
+void PackedLedger::Table::for_each_record(F&& each) const {
   for (size_t b = 0; b < bytes.blocks(); ++b) {
     const std::string_view block = bytes.block(b);
     const char* const end = block.data() + block.size();
@@ -218,10 +211,22 @@ void PackedLedger::Table::group(size_t customers) {
       const auto owner = static_cast<uint32_t>(frame.varint());
       const size_t size = frame.varint();
       at = frame.position();
-      starts[next[owner]++] = at;
+      each(owner, at);
       at += size;
     }
   }
+}
+
+void PackedLedger::Table::group(size_t customers) {
+  // A stable counting sort by owner, in two walks over the records in the order they were
+  // added: one counts each owner's records, the other places each after its owner's earlier ones.
+  // (Counting as the records come would put a cache miss in the reading.)
+  first.assign(customers + 1, 0);
+  for_each_record([this](uint32_t owner, const char*) { ++first[owner + 1]; });
+  for (size_t c = 0; c < customers; ++c) first[c + 1] += first[c];
+  std::vector<uint32_t> next(first.begin(), first.end() - 1);
+  starts.resize(records);
+  for_each_record([&](uint32_t owner, const char* fields) { starts[next[owner]++] = fields; });
 }
 
 size_t PackedLedger::Table::bytes_held() const {

@@ -4,12 +4,11 @@
 //
 // The tables are read once each in storage order (a sequential scan, the fastest read a database
 // has), each record packed as its owner's ordinal and its length, then its fixed fields followed
-// by its texts; once all are read, the records are grouped by owner with a counting sort (the
-// counts kept as they come, the placing done in one walk over the packed bytes), so that nothing
-// but the bytes grows while the tables are read. A visit unpacks one customer at a time into a
-// CustomerLedger the caller reuses, so its strings and vectors keep their capacity. An invoice
-// takes ~45 bytes here instead of ~300 as a value, a payment ~55, and 8 more each for where it
-// starts once grouped.
+// by its texts; once all are read, the records are grouped by owner with a counting sort (two
+// walks over the packed bytes), so that nothing but the bytes grows while the tables are read. A visit unpacks one
+// customer at a time into a CustomerLedger the caller reuses, so its strings and vectors keep their capacity. An
+// invoice takes ~45 bytes here instead of ~300 as a value, a payment ~55, and 8 more each for where it starts once
+// grouped.
 //
 // CustomerIndex numbers the customers by id, to attribute the records to them. Internal to the
 // store layer. Not thread-safe, except that records of one kind may be added on one thread while
@@ -110,8 +109,7 @@ class PackedLedger {
   struct Table {
     Arena bytes;                      // the records, each framed by its owner's ordinal and its length
     size_t records = 0;               // how many
-    std::vector<uint32_t> first;      // before group(): first[c + 1] counts customer c's records;
-                                      // after: customer c's records are starts[first[c]..first[c+1])
+    std::vector<uint32_t> first;      // after group(): customer c's records are starts[first[c]..first[c+1])
     std::vector<const char*> starts;  // made by group(): where each record's fields begin, by customer
     std::string scratch;              // a record's fields being packed
     std::string framed;               // the same with its frame
@@ -120,6 +118,9 @@ class PackedLedger {
     std::string& begin_record();
     void end_record(uint32_t customer);
     void group(size_t customers);
+    // Calls each(owner, fields) for every record, in the order they were added (packed_ledger.cc).
+    template <typename F>
+    void for_each_record(F&& each) const;
     size_t bytes_held() const;
   };
 
