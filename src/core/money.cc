@@ -9,7 +9,7 @@ namespace squeaky {
 namespace {
 
 struct CurrencyInfo {
-  const char* code;
+  std::string_view code;
   int minor_digits;
 };
 
@@ -44,10 +44,16 @@ constexpr uint32_t pack(std::string_view code) {
          static_cast<uint32_t>(static_cast<unsigned char>(code[2]));
 }
 
+static_assert(std::is_sorted(kCurrencies.begin(), kCurrencies.end(),
+                             [](const CurrencyInfo& a, const CurrencyInfo& b) { return pack(a.code) < pack(b.code); }));
+
+// REQUIRES: code.size() == 3. Compares the codes as numbers: a lookup is a handful of integer
+// comparisons, which matters to the whole-ledger reads that look one up for every record.
 const CurrencyInfo* find_currency(std::string_view code) {
-  auto it = std::lower_bound(kCurrencies.begin(), kCurrencies.end(), code,
-                             [](const CurrencyInfo& c, std::string_view k) { return c.code < k; });
-  if (it == kCurrencies.end() || it->code != code) return nullptr;
+  const uint32_t key = pack(code);
+  auto it = std::lower_bound(kCurrencies.begin(), kCurrencies.end(), key,
+                             [](const CurrencyInfo& c, uint32_t k) { return pack(c.code) < k; });
+  if (it == kCurrencies.end() || pack(it->code) != key) return nullptr;
   return &*it;
 }
 

@@ -24,10 +24,15 @@ TEST(CurrencyTest, MinorDigitsComeFromTheIsoTable) {
   EXPECT_EQ(cur("BHD").minor_digits(), 3);
   EXPECT_EQ(cur("CLF").minor_digits(), 4);
   EXPECT_EQ(cur("GBP").code(), "GBP");
+  // The first and last codes of the table, and neighbours of codes that are not in it.
+  EXPECT_EQ(cur("AED").code(), "AED");
+  EXPECT_EQ(cur("ZWG").code(), "ZWG");
+  EXPECT_EQ(cur("UYW").minor_digits(), 4);
+  EXPECT_EQ(cur("XCG").minor_digits(), 2);
 }
 
 TEST(CurrencyTest, RejectsUnknownAndMalformedCodes) {
-  for (std::string_view bad : {"usd", "US", "USDD", "", "XAU", "ZZZ"}) {
+  for (std::string_view bad : {"usd", "US", "USDD", "", "XAU", "ZZZ", "AAA", "AED ", "UsD"}) {
     auto c = Currency::from_code(bad);
     ASSERT_FALSE(c) << bad;
     EXPECT_EQ(c.status().message(), "is not an ISO 4217 currency code");
