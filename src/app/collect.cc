@@ -305,7 +305,11 @@ struct DayPlanner::Workers {
             b = waiting.front();
             waiting.pop_front();
           }
-          b->planned.set_value(planner.plan(*b));
+          try {
+            b->planned.set_value(planner.plan(*b));
+          } catch (...) {  // out of memory: the caller's future rethrows it, as it would on its own thread
+            b->planned.set_exception(std::current_exception());
+          }
         }
       });
     }

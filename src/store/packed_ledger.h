@@ -5,10 +5,10 @@
 // The tables are read once each in storage order (a sequential scan, the fastest read a database
 // has), each record packed as its owner's ordinal and its length, then its fixed fields followed
 // by its texts; once all are read, the records are grouped by owner with a counting sort (two
-// walks over the packed bytes), so that nothing but the bytes grows while the tables are read. A visit unpacks one
-// customer at a time into a CustomerLedger the caller reuses, so its strings and vectors keep their capacity. An
-// invoice takes ~45 bytes here instead of ~300 as a value, a payment ~55, and 8 more each for where it starts once
-// grouped.
+// walks over the packed bytes), so that nothing but the bytes grows while the tables are read.
+// A visit unpacks one customer at a time into a CustomerLedger the caller reuses, so its strings
+// and vectors keep their capacity. An invoice takes ~45 bytes here instead of ~300 as a value, a
+// payment ~55, and 8 more each for where it starts once grouped.
 //
 // CustomerIndex numbers the customers by id, to attribute the records to them. Internal to the
 // store layer. Not thread-safe, except that records of one kind may be added on one thread while

@@ -67,9 +67,9 @@ class Connection {
   virtual Status begin_write() = 0;
   // A schema migration, written in SQLite's words, in this database's dialect.
   virtual std::string schema_sql(std::string_view sqlite_sql) const = 0;
-  // A second connection to the same database, for reading committed data on another thread
-  // while this one reads too; nothing when the database offers none (the caller then reads on
-  // this one).
+  // A second connection to the same database, for reading committed data in whole-table scans
+  // (on another thread, or beside this one), with a page cache sized for a scan rather than for
+  // writes; nothing when the database offers none (the caller then reads on this one).
   virtual std::unique_ptr<Connection> reader() const { return nullptr; }
 };
 

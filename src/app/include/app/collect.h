@@ -83,9 +83,9 @@ struct Shard {
 // customers in the order they were added. Customers are taken (copied, or swapped without a
 // copy) into batches of ~1,000 customers or 16,384 invoices, and each full batch is planned by one
 // of `threads` planning threads (started with the first batch and kept to the end), with at most
-// `threads` batches under way (threads <= 1 plans each batch on the caller's thread). plan_day and the guard are pure, so
-// batches never share anything but the read-only inputs: `plans` and `states` must outlive the
-// planner (the rules are copied).
+// `threads` batches under way (threads <= 1 plans each batch on the caller's thread). plan_day
+// and the guard are pure, so batches never share anything but the read-only inputs: `plans` and
+// `states` must outlive the planner (the rules are copied).
 // add() and finish() are called from one thread.
 class DayPlanner {
  public:
