@@ -167,6 +167,63 @@ TEST_P(StoreTest, AJournalVisitStoppedPartWayLeavesTheStoreUsable) {
   EXPECT_EQ(invoices, 2001u);
 }
 
+// The customers and their contacts are read a few hundred at a time ahead of the visit (on SQLite,
+// on a thread of their own): over many such batches each customer still comes once, in id order,
+// with its own contacts and records, and a visit stopped part-way ends the reading.
+TEST_P(StoreTest, TheWholeLedgerVisitGivesEveryCustomerOfManyWithItsOwnContactsAndRecords) {
+  auto store = open();
+  constexpr int kCustomers = 3000;
+  const auto id_of = [](int n) {
+    std::string id = std::to_string(n);
+    return "C" + std::string(5 - id.size(), '0') + id;
+  };
+  {
+    auto txn = store->begin();
+    ASSERT_TRUE(txn);
+    for (int n = 0; n < kCustomers; ++n) {
+      Customer c = customer(id_of(n));
+      c.name = "Customer " + std::to_string(n);
+      c.contacts = {{ContactChannel::kEmail, ContactType::kWork, "ap" + std::to_string(n) + "@example.com"}};
+      if (n % 3 == 0) c.contacts.push_back({ContactChannel::kPhone, ContactType::kWork, "+1 512 555 0100"});
+      ASSERT_TRUE((*txn)->put_customer(c, "import customers.csv"));
+      if (n % 2 == 1) continue;  // every other customer has no records
+      Invoice i = invoice("INV-" + std::to_string(n), 100 + n);
+      i.customer_id = c.id;
+      ASSERT_TRUE((*txn)->put_invoice(i, "import invoices.csv"));
+    }
+    ASSERT_TRUE((*txn)->commit().is_ok());
+  }
+  int n = 0;
+  ASSERT_TRUE(store
+                  ->for_each_customer_ledger([&](CustomerLedger& l) {
+                    EXPECT_EQ(l.customer.id, id_of(n));
+                    EXPECT_EQ(l.customer.name, "Customer " + std::to_string(n));
+                    EXPECT_EQ(l.customer.contacts.size(), n % 3 == 0 ? 2u : 1u) << l.customer.id;
+                    if (!l.customer.contacts.empty()) {
+                      EXPECT_EQ(l.customer.contacts[0].value, "ap" + std::to_string(n) + "@example.com");
+                    }
+                    EXPECT_EQ(l.invoices.size(), n % 2 == 0 ? 1u : 0u) << l.customer.id;
+                    if (!l.invoices.empty()) {
+                      EXPECT_EQ(l.invoices[0].amount.minor_units(), 100 + n);
+                    }
+                    l = CustomerLedger{};  // a visitor may take what it is given
+                    ++n;
+                    return Status::ok();
+                  })
+                  .is_ok());
+  EXPECT_EQ(n, kCustomers);
+
+  int seen = 0;
+  const Status stopped = store->for_each_customer_ledger(
+      [&](CustomerLedger&) { return ++seen == 1500 ? Status::invalid("enough") : Status::ok(); });
+  EXPECT_EQ(stopped.message(), "enough");
+  EXPECT_EQ(seen, 1500);
+  auto txn = store->begin();
+  ASSERT_TRUE(txn) << txn.status().message();
+  ASSERT_TRUE((*txn)->put_customer(customer("C99999"), "import customers.csv"));
+  ASSERT_TRUE((*txn)->commit().is_ok());
+}
+
 TEST_P(StoreTest, EveryChangeIsJournaledInAHashChain) {
   auto store = open();
   fill(*store);
