@@ -1,12 +1,7 @@
 #include "sql_store.h"
 
 #include <array>
-#include <condition_variable>
-#include <deque>
 #include <map>
-#include <mutex>
-#include <new>
-#include <optional>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -176,132 +171,6 @@ Credit read_credit(const Statement& s) {
 }
 
 std::string sql(const char* head, const char* columns, const char* tail) { return std::string(head) + columns + tail; }
-
-// The customers with their contacts, in id order, one at a time: the last part of the whole-ledger
-// visit, beside which each customer's records are unpacked.
-class CustomerSource {
- public:
-  virtual ~CustomerSource() = default;
-  // Fills `out` with the next customer and says true; false after the last.
-  virtual Result<bool> next(Customer& out) = 0;
-};
-
-class CustomerStream final : public CustomerSource {
- public:
-  Status open(sql::Connection* db) {
-    db_ = db;
-    if (Status s = people_.prepare(db, sql("SELECT ", kCustomerColumns, " FROM customers ORDER BY id").c_str());
-        !s.is_ok()) {
-      return s;
-    }
-    if (Status s = contacts_.prepare(db,
-                                     "SELECT customer_id, channel, type, value, consent, opted_out FROM contacts "
-                                     "ORDER BY customer_id, position");
-        !s.is_ok()) {
-      return s;
-    }
-    contact_rc_ = contacts_.step();
-    return Status::ok();
-  }
-
-  Result<bool> next(Customer& out) override {
-    const int rc = people_.step();
-    if (rc == kDone) return false;
-    if (rc != kRow) return sql::error(db_, "reading customers");
-    out = read_customer(people_);
-    while (contact_rc_ == kRow && contacts_.text(0) < out.id) contact_rc_ = contacts_.step();
-    for (; contact_rc_ == kRow && contacts_.text(0) == out.id; contact_rc_ = contacts_.step()) {
-      out.contacts.push_back(read_contact(contacts_, 1));
-    }
-    if (contact_rc_ != kRow && contact_rc_ != kDone) return sql::error(db_, "reading contacts");
-    return true;
-  }
-
- private:
-  sql::Connection* db_ = nullptr;
-  Statement people_, contacts_;
-  int contact_rc_ = kDone;
-};
-
-// A CustomerStream read on a thread of its own, a few batches ahead of the caller, who meanwhile
-// unpacks and visits: the stream must be on a connection no other thread uses.
-class CustomersAhead final : public CustomerSource {
- public:
-  explicit CustomersAhead(CustomerStream& stream) : thread_([this, &stream] { read(stream); }) {}
-  ~CustomersAhead() override {
-    {
-      std::lock_guard lock(mutex_);
-      stop_ = true;
-    }
-    changed_.notify_all();
-    thread_.join();
-  }
-  CustomersAhead(const CustomersAhead&) = delete;
-  CustomersAhead& operator=(const CustomersAhead&) = delete;
-
-  Result<bool> next(Customer& out) override {
-    if (taken_ == current_.customers.size()) {
-      if (current_.last) return current_.read.is_ok() ? Result<bool>(false) : Result<bool>(current_.read);
-      {
-        std::unique_lock lock(mutex_);
-        changed_.wait(lock, [this] { return !ready_.empty(); });
-        current_ = std::move(ready_.front());
-        ready_.pop_front();
-      }
-      changed_.notify_all();
-      taken_ = 0;
-      return next(out);
-    }
-    out = std::move(current_.customers[taken_++]);
-    return true;
-  }
-
- private:
-  static constexpr size_t kBatch = 256;
-  static constexpr size_t kAhead = 4;
-  struct Batch {
-    std::vector<Customer> customers;
-    bool last = false;  // nothing comes after it
-    Status read;        // why it is the last, when the reading failed
-  };
-
-  void read(CustomerStream& stream) {
-    for (bool last = false; !last;) {
-      Batch batch;
-      batch.customers.reserve(kBatch);
-      while (batch.customers.size() < kBatch) {
-        Customer c;
-        Result<bool> more = false;
-        try {
-          more = stream.next(c);
-        } catch (const std::bad_alloc&) {  // told to the caller, as on the caller's own thread
-          more = Status::io_error("reading customers: out of memory");
-        }
-        if (!more || !*more) {
-          batch.last = true;
-          if (!more) batch.read = more.status();
-          break;
-        }
-        batch.customers.push_back(std::move(c));
-      }
-      last = batch.last;
-      std::unique_lock lock(mutex_);
-      changed_.wait(lock, [this] { return stop_ || ready_.size() < kAhead; });
-      if (stop_) return;
-      ready_.push_back(std::move(batch));
-      lock.unlock();
-      changed_.notify_all();
-    }
-  }
-
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  std::deque<Batch> ready_;
-  bool stop_ = false;
-  Batch current_;
-  size_t taken_ = 0;
-  std::thread thread_;  // last: started once the rest is ready
-};
 
 // The customer a record belongs to, for the journal.
 const std::string& owner_of(const Customer& c) { return c.id; }
@@ -718,20 +587,30 @@ Status SqlStore::for_each_customer_ledger(const std::function<Status(CustomerLed
   auto disputes = collection_.disputes("");
   if (!disputes) return disputes.status();
 
-  // The customers are read a few batches ahead on a thread of their own where they have a
-  // connection of their own; else one after the other, here.
-  CustomerStream stream;
-  if (Status s = stream.open(source); !s.is_ok()) return s;
-  std::optional<CustomersAhead> ahead;
-  if (reader) ahead.emplace(stream);
-  CustomerSource& people = ahead ? static_cast<CustomerSource&>(*ahead) : stream;
+  Statement people;
+  if (Status s = people.prepare(source, sql("SELECT ", kCustomerColumns, " FROM customers ORDER BY id").c_str());
+      !s.is_ok()) {
+    return s;
+  }
+  Statement contacts;
+  if (Status s = contacts.prepare(source,
+                                  "SELECT customer_id, channel, type, value, consent, opted_out FROM contacts ORDER BY "
+                                  "customer_id, position");
+      !s.is_ok()) {
+    return s;
+  }
+  int contact_rc = contacts.step();
   CustomerLedger ledger;  // reused from customer to customer, so its vectors and strings keep their room
   uint32_t next = 0;      // the ordinal of the customer expected next
-  for (;;) {
-    auto more = people.next(ledger.customer);
-    if (!more) return more.status();
-    if (!*more) return Status::ok();
+  int rc = 0;
+  while ((rc = people.step()) == kRow) {
+    ledger.customer = read_customer(people);
     const std::string& id = ledger.customer.id;
+    while (contact_rc == kRow && contacts.text(0) < id) contact_rc = contacts.step();
+    for (; contact_rc == kRow && contacts.text(0) == id; contact_rc = contacts.step()) {
+      ledger.customer.contacts.push_back(read_contact(contacts, 1));
+    }
+    if (contact_rc != kRow && contact_rc != kDone) return sql::error(source, "reading contacts");
     // The customers come in the order they were numbered in, unless one was added in between.
     std::optional<uint32_t> ordinal;
     if (next < customers.size() && customers.id(next) == id) {
@@ -750,6 +629,7 @@ Status SqlStore::for_each_customer_ledger(const std::function<Status(CustomerLed
     if (auto it = disputes->find(id); it != disputes->end()) ledger.disputes = std::move(it->second);
     if (Status s = visit(ledger); !s.is_ok()) return s;
   }
+  return rc == kDone ? Status::ok() : sql::error(source, "reading customers");
 }
 
 Status SqlStore::for_each_journal_entry(const std::function<Status(const JournalEntry&)>& visit) {

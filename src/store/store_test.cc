@@ -167,9 +167,9 @@ TEST_P(StoreTest, AJournalVisitStoppedPartWayLeavesTheStoreUsable) {
   EXPECT_EQ(invoices, 2001u);
 }
 
-// The customers and their contacts are read a few hundred at a time ahead of the visit (on SQLite,
-// on a thread of their own): over many such batches each customer still comes once, in id order,
-// with its own contacts and records, and a visit stopped part-way ends the reading.
+// Over thousands of customers (the customers and their contacts read in id order beside the
+// records grouped by customer), each customer comes once, in id order, with its own contacts and
+// records, and a visit stopped part-way leaves the store usable.
 TEST_P(StoreTest, TheWholeLedgerVisitGivesEveryCustomerOfManyWithItsOwnContactsAndRecords) {
   auto store = open();
   constexpr int kCustomers = 3000;
