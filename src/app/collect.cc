@@ -474,6 +474,20 @@ bool Shard::owns(std::string_view customer_id) const {
   return static_cast<int>(h % static_cast<uint64_t>(count)) == index - 1;
 }
 
+namespace {
+// Plans `day` for every customer of `shard` as the ledger is read, on every core.
+Result<RunReport> plan_whole_day(Store& store, const PlanSet& plans, const GuardSettings& rules,
+                                 const std::unordered_map<std::string, CollectionState>& states, Date day,
+                                 const Shard& shard) {
+  DayPlanner planner(plans, rules, states, day, static_cast<int>(std::thread::hardware_concurrency()));
+  Status visited = store.for_each_customer_ledger([&](CustomerLedger& ledger) {
+    return shard.owns(ledger.customer.id) ? planner.add(std::move(ledger)) : Status::ok();
+  });
+  if (!visited.is_ok()) return visited;
+  return planner.finish();
+}
+}  // namespace
+
 Result<RunReport> run_day(Store& store, const PlanSet& plans, Date as_of, const GuardSettings& rules,
                           const RunOptions& options) {
   RunReport report;
@@ -498,12 +512,7 @@ Result<RunReport> run_day(Store& store, const PlanSet& plans, Date as_of, const 
   auto states = store.collection_states();
   if (!states) return states.status();
   {
-    DayPlanner planner(plans, rules, *states, as_of, static_cast<int>(std::thread::hardware_concurrency()));
-    Status visited = store.for_each_customer_ledger([&](CustomerLedger& ledger) {
-      return shard.owns(ledger.customer.id) ? planner.add(std::move(ledger)) : Status::ok();
-    });
-    if (!visited.is_ok()) return visited;
-    auto planned = planner.finish();
+    auto planned = plan_whole_day(store, plans, rules, *states, as_of, shard);
     if (!planned) return planned.status();
     planned->part = std::move(report.part);
     report = std::move(*planned);
@@ -525,14 +534,23 @@ Result<RunReport> run_day(Store& store, const PlanSet& plans, Date as_of, const 
 
 Result<std::vector<RunReport>> forecast(Store& store, const PlanSet& plans, Date from, int days,
                                         const GuardSettings& rules) {
+  auto states = store.collection_states();
+  if (!states) return states.status();
+  if (days == 1) {  // planned as the run plans it, without holding the ledger
+    auto planned = plan_whole_day(store, plans, rules, *states, from, Shard{});
+    if (!planned) return planned.status();
+    std::vector<RunReport> reports;
+    reports.push_back(std::move(*planned));
+    return reports;
+  }
+  // Several days: each customer's state is carried from one day to the next, so the ledgers are
+  // kept and planned one customer after another.
   std::vector<CustomerLedger> ledgers;
   Status loaded = store.for_each_customer_ledger([&](CustomerLedger& ledger) {
     ledgers.push_back(std::move(ledger));  // the store refills what it gets back
     return Status::ok();
   });
   if (!loaded.is_ok()) return loaded;
-  auto states = store.collection_states();
-  if (!states) return states.status();
   std::vector<RunReport> reports;
   for (int d = 0; d < days; ++d) {
     RunReport report;

@@ -570,6 +570,22 @@ std::vector<std::string> describe(const RunReport& report) {
   return out;
 }
 
+// A one-day forecast is planned as the run plans (on the planning threads, without holding the
+// ledger); a longer one carries each customer's state from day to day. Their first days agree.
+TEST_F(CollectionScenario, AOneDayForecastIsTheFirstDayOfALongerOne) {
+  invoice("INV-1", "2026-01-01", "2026-01-31", "1000.00");
+  invoice("INV-2", "2026-01-10", "2026-02-09", "250.00");
+  auto one = forecast(*store_, default_plan_set(), day("2026-03-09"), 1);
+  auto three = forecast(*store_, default_plan_set(), day("2026-03-09"), 3);
+  ASSERT_TRUE(one && three);
+  ASSERT_EQ(one->size(), 1u);
+  ASSERT_EQ(three->size(), 3u);
+  EXPECT_EQ((*one)[0].as_of, day("2026-03-09"));
+  ASSERT_EQ((*one)[0].customers.size(), 1u);
+  EXPECT_EQ(describe((*one)[0]), describe((*three)[0]));
+  EXPECT_TRUE(store_->actions("", "")->empty());
+}
+
 // Planning on several threads gives exactly the report planning one customer after another does,
 // in the same order, over enough customers to fill several batches.
 TEST(DayPlannerTest, ThreadsChangeNothingButTheTime) {
