@@ -198,7 +198,6 @@ void PackedLedger::Table::end_record(uint32_t customer) {
   Packer(framed).varint(customer).varint(scratch.size());
   framed += scratch;
   bytes.add(framed);
-  ++records;
 }
 
 template <typename F>
@@ -225,7 +224,7 @@ void PackedLedger::Table::group(size_t customers) {
   for_each_record([this](uint32_t owner, const char*) { ++first[owner + 1]; });
   for (size_t c = 0; c < customers; ++c) first[c + 1] += first[c];
   std::vector<uint32_t> next(first.begin(), first.end() - 1);
-  starts.resize(records);
+  starts.resize(first[customers]);  // every record, counted
   for_each_record([&](uint32_t owner, const char* fields) { starts[next[owner]++] = fields; });
 }
 

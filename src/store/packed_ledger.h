@@ -108,7 +108,6 @@ class PackedLedger {
  private:
   struct Table {
     Arena bytes;                      // the records, each framed by its owner's ordinal and its length
-    size_t records = 0;               // how many
     std::vector<uint32_t> first;      // after group(): customer c's records are starts[first[c]..first[c+1])
     std::vector<const char*> starts;  // made by group(): where each record's fields begin, by customer
     std::string scratch;              // a record's fields being packed
