@@ -5,12 +5,12 @@
 # properties; the input that did it is kept and its path printed.
 #
 #   FUZZ_SECONDS  seconds per target (default 30)
-#   FUZZ_TARGETS  which targets (default: csv_fuzzer money_fuzzer date_fuzzer)
+#   FUZZ_TARGETS  which targets (default: csv_fuzzer money_fuzzer date_fuzzer copy_fuzzer)
 #   FUZZ_JOBS     parallel fuzzing processes per target (default 1)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-30}
-targets=${FUZZ_TARGETS:-csv_fuzzer money_fuzzer date_fuzzer}
+targets=${FUZZ_TARGETS:-csv_fuzzer money_fuzzer date_fuzzer copy_fuzzer}
 jobs=${FUZZ_JOBS:-1}
 
 echo "fuzz: configure and build (preset fuzz)"

@@ -35,7 +35,7 @@ run_suite() {  # run_suite PRESET
 status=0
 run_suite release || status=1
 run_suite asan || status=1
-echo "== fuzz: bounded runs of the CSV and amount parsers"
+echo "== fuzz: bounded runs of the CSV, amount and date parsers and the packed records reader"
 if bash scripts/fuzz.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
 echo "== format"
 if bash scripts/lint.sh --format-only; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi

@@ -131,13 +131,20 @@ Result<JournalCheck> check_journal(Store& store) {
     check.ledger_problem_count = 0;
     return check;
   }
-  Status compared = store.for_each_customer_ledger([&](const CustomerLedger& ledger) {
-    compare("customer", ledger.customer, ledger.customer.id, replay, check);
-    for (const Invoice& i : ledger.invoices) compare("invoice", i, i.id, replay, check);
-    for (const Payment& p : ledger.payments) compare("payment", p, p.id, replay, check);
-    for (const Credit& c : ledger.credits) compare("credit", c, c.id, replay, check);
-    return Status::ok();
-  });
+  // The records as their own tables hold them; the packed copy the daily run reads is checked
+  // against them.
+  Status compared = store.check_customer_ledgers(
+      [&](const CustomerLedger& ledger) {
+        compare("customer", ledger.customer, ledger.customer.id, replay, check);
+        for (const Invoice& i : ledger.invoices) compare("invoice", i, i.id, replay, check);
+        for (const Payment& p : ledger.payments) compare("payment", p, p.id, replay, check);
+        for (const Credit& c : ledger.credits) compare("credit", c, c.id, replay, check);
+        return Status::ok();
+      },
+      [&](const std::string& customer_id) {
+        note(check, "customer " + customer_id +
+                        ": the packed copy of its records, which runs and reports read, does not match the records");
+      });
   if (!compared.is_ok()) return compared;
   for (const auto& [record, records] : replay) {
     for (const auto& [id, fields] : records) {

@@ -126,4 +126,15 @@ class PackedLedger {
   Table invoices_, payments_, credits_;
 };
 
+// A customer's invoices, payments and credits packed into one value: the copy the store keeps
+// beside the rows (the ledger_copies table), so that a whole-ledger read takes one row per
+// customer rather than one per record. A format byte, the currencies the records use, then the
+// invoices, the payments and the credits, each kind counted, each record's fields packed as above
+// with its currency given as its place in the list. Records keep the order they are given in.
+void pack_records(const CustomerLedger& ledger, std::string& out);
+// Replaces `out`'s invoices, payments and credits with those `bytes` hold, each naming
+// `out.customer.id`. False, with `out`'s records left unspecified, when `bytes` are not a copy
+// this build reads (damaged, edited, or of a newer format).
+bool unpack_records(std::string_view bytes, CustomerLedger& out);
+
 }  // namespace squeaky::sql

@@ -142,5 +142,70 @@ TEST(PackedLedgerTest, RecordsSpreadOverManyBlocksAndOneLargerThanABlockAreAllFo
   }
 }
 
+// A customer's ledger with a record of each kind in three currencies, one unset, and texts long
+// enough to take two length bytes.
+CustomerLedger mixed_ledger() {
+  const Currency kEur = *Currency::from_code("EUR");
+  CustomerLedger ledger;
+  ledger.customer.id = "C7";
+  ledger.invoices = {
+      {"INV-1", "C7", day("2024-02-29"), day("2026-12-31"), Money::from_minor(INT64_MAX, kUsd), std::string(200, 'r'),
+       "M\xc3\xbcller", InvoiceKind::kFee},
+      {"INV-2", "C7", day("1900-01-01"), day("1900-01-02"), Money::from_minor(1, kJpy), "", ""},
+      {"INV-3", "C7", day("2026-01-01"), day("2026-01-31"), Money::from_minor(0, Currency{}), "", ""},
+  };
+  ledger.payments = {
+      {"PAY-1", "C7", day("2026-03-31"), Money::from_minor(-12345, kEur), "wire", "REF 9", "INV-1"},
+      {"PAY-2", "C7", day("2026-04-01"), Money::from_minor(INT64_MIN, kUsd), "", "", ""},
+  };
+  ledger.credits = {
+      {"CN-1", "C7", day("2026-01-15"), Money::from_minor(500, kJpy), CreditKind::kDeduction, "damaged", "INV-2"}};
+  return ledger;
+}
+
+TEST(CustomerCopyTest, EveryRecordAndCurrencyComesBackExactlyInTheOrderGiven) {
+  const CustomerLedger ledger = mixed_ledger();
+  std::string bytes;
+  pack_records(ledger, bytes);
+  CustomerLedger back;
+  back.customer.id = "C7";
+  back.invoices.resize(9);  // whatever it held before is replaced
+  ASSERT_TRUE(unpack_records(bytes, back));
+  EXPECT_EQ(back.invoices, ledger.invoices);
+  EXPECT_EQ(back.payments, ledger.payments);
+  EXPECT_EQ(back.credits, ledger.credits);
+
+  CustomerLedger none;
+  none.customer.id = "C8";
+  pack_records(none, bytes);
+  EXPECT_EQ(bytes, std::string("\x01\x00\x00\x00\x00", 5));  // format 1, no currency, no records
+  ASSERT_TRUE(unpack_records(bytes, back));
+  EXPECT_TRUE(back.invoices.empty() && back.payments.empty() && back.credits.empty());
+}
+
+// Copies come from the database, where anyone can edit them: every damaged form is refused
+// rather than read past its end, and nothing short of the whole copy is taken for it.
+TEST(CustomerCopyTest, DamagedCopiesAreRefusedWithoutReadingPastTheirEnd) {
+  std::string bytes;
+  pack_records(mixed_ledger(), bytes);
+  CustomerLedger back;
+  back.customer.id = "C7";
+  for (size_t n = 0; n < bytes.size(); ++n) {
+    EXPECT_FALSE(unpack_records(std::string_view(bytes).substr(0, n), back)) << "cut to " << n << " bytes";
+  }
+  EXPECT_FALSE(unpack_records(bytes + '\0', back));  // something after the records
+  std::string format = bytes;
+  format[0] = 2;  // a newer format
+  EXPECT_FALSE(unpack_records(format, back));
+  std::string currency = bytes;
+  const size_t usd = currency.find("USD");
+  ASSERT_NE(usd, std::string::npos);
+  currency.replace(usd, 3, "XYZ");  // not a currency
+  EXPECT_FALSE(unpack_records(currency, back));
+  // A count far larger than the bytes that follow.
+  EXPECT_FALSE(unpack_records(std::string("\x01\x00\xff\xff\xff\xff\x0f", 7), back));
+  EXPECT_FALSE(unpack_records(std::string("\x01\x00\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 13), back));
+}
+
 }  // namespace
 }  // namespace squeaky::sql

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <barrier>
 #include <filesystem>
+#include <map>
 #include <thread>
 
 #include "store/postgres_store.h"
@@ -587,6 +588,178 @@ TEST_P(StoreTest, TheWholeLedgerVisitInsideATransactionSeesItsChanges) {
     EXPECT_EQ(invoices_of_c1(), 4u);  // read on the transaction's own connection
   }                                   // rolled back
   EXPECT_EQ(invoices_of_c1(), 3u);
+}
+
+// The whole-ledger visit reads each customer's packed copy of its records; the check reads the
+// records themselves and names every customer whose copy differs.
+class CopyCheck {
+ public:
+  explicit CopyCheck(Store& store) : store_(store) {}
+  // The customers the check names; every customer it visits is compared with the fast visit's.
+  std::vector<std::string> differing() {
+    std::map<std::string, CustomerLedger> from_rows;
+    std::vector<std::string> named;
+    const Status s = store_.check_customer_ledgers(
+        [&](CustomerLedger& l) {
+          from_rows[l.customer.id] = l;
+          return Status::ok();
+        },
+        [&](const std::string& id) { named.push_back(id); });
+    EXPECT_TRUE(s.is_ok()) << s.message();
+    return named;
+  }
+  // Every customer as the fast visit gives it, by id.
+  std::map<std::string, CustomerLedger> visit() {
+    std::map<std::string, CustomerLedger> out;
+    const Status s = store_.for_each_customer_ledger([&](CustomerLedger& l) {
+      out[l.customer.id] = l;
+      return Status::ok();
+    });
+    EXPECT_TRUE(s.is_ok()) << s.message();
+    return out;
+  }
+
+ private:
+  Store& store_;
+};
+
+std::vector<std::string> ids_of(const std::vector<Invoice>& invoices) {
+  std::vector<std::string> ids;
+  for (const Invoice& i : invoices) ids.push_back(i.id + " " + std::to_string(i.amount.minor_units()));
+  return ids;
+}
+
+TEST_P(StoreTest, TheCopiesFollowEveryChangeOfTheRecords) {
+  auto store = open();
+  fill(*store);  // C1 with INV-1..3
+  ASSERT_TRUE(in_transaction(*store, [&](StoreTransaction& txn) -> Status {
+                if (auto r = txn.put_customer(customer("C2"), "import customers.csv:3"); !r) return r.status();
+                Invoice changed = invoice("INV-2", 25000);  // a new amount
+                if (auto r = txn.put_invoice(changed, "import invoices.csv:3"); !r) return r.status();
+                Invoice moved = invoice("INV-3", 30000);  // now C2's
+                moved.customer_id = "C2";
+                if (auto r = txn.put_invoice(moved, "import invoices.csv:4"); !r) return r.status();
+                Payment p{"PAY-1", "C1", *Date::parse("2026-02-10"), Money::from_minor(700, kUsd), "card", "", ""};
+                if (auto r = txn.put_payment(p, "import payments.csv:2"); !r) return r.status();
+                Credit c{
+                    "CN-1",  "C2",   *Date::parse("2026-02-11"), Money::from_minor(300, kUsd), CreditKind::kDeduction,
+                    "short", "INV-3"};
+                return testing::status_of(txn.put_credit(c, "import credits.csv:2"));
+              }).is_ok());
+  CopyCheck check(*store);
+  auto visited = check.visit();
+  ASSERT_EQ(visited.size(), 2u);
+  EXPECT_EQ(ids_of(visited["C1"].invoices), (std::vector<std::string>{"INV-1 10000", "INV-2 25000"}));
+  EXPECT_EQ(ids_of(visited["C2"].invoices), (std::vector<std::string>{"INV-3 30000"}));
+  ASSERT_EQ(visited["C1"].payments.size(), 1u);
+  EXPECT_EQ(visited["C1"].payments[0].amount.minor_units(), 700);
+  EXPECT_TRUE(visited["C2"].payments.empty());
+  ASSERT_EQ(visited["C2"].credits.size(), 1u);
+  EXPECT_EQ(visited["C2"].credits[0].invoice_id, "INV-3");
+  EXPECT_EQ(visited["C2"].credits[0].customer_id, "C2");
+  EXPECT_TRUE(check.differing().empty());
+
+  // The last record moved away leaves no copy behind, and the customer no records.
+  ASSERT_TRUE(in_transaction(*store, [&](StoreTransaction& txn) -> Status {
+                Invoice back = invoice("INV-3", 30000);
+                if (auto r = txn.put_invoice(back, "import invoices.csv:4"); !r) return r.status();
+                Credit c{
+                    "CN-1",  "C1",   *Date::parse("2026-02-11"), Money::from_minor(300, kUsd), CreditKind::kDeduction,
+                    "short", "INV-3"};
+                return testing::status_of(txn.put_credit(c, "import credits.csv:2"));
+              }).is_ok());
+  visited = check.visit();
+  EXPECT_EQ(ids_of(visited["C1"].invoices), (std::vector<std::string>{"INV-1 10000", "INV-2 25000", "INV-3 30000"}));
+  EXPECT_EQ(visited["C1"].credits.size(), 1u);
+  EXPECT_TRUE(visited["C2"].invoices.empty() && visited["C2"].credits.empty());
+  EXPECT_TRUE(check.differing().empty());
+  store.reset();
+  tamper("INSERT INTO ledger_copies (customer_id, records) SELECT 'C2', records FROM ledger_copies");
+  store = open();
+  EXPECT_EQ(CopyCheck(*store).differing(), (std::vector<std::string>{"C2"}));  // there should be none
+}
+
+// The run acts on the copies, so a copy edited outside squeaky, removed, or left for a customer
+// that does not exist is named by the check (squeaky verify); an unreadable one stops a visit.
+TEST_P(StoreTest, ACopyThatDiffersFromTheRecordsIsNamedAndAnUnreadableOneStopsTheVisit) {
+  auto store = open();
+  fill(*store);
+  ASSERT_TRUE(in_transaction(*store, [&](StoreTransaction& txn) -> Status {
+                for (const char* id : {"C2", "C3"}) {
+                  if (auto r = txn.put_customer(customer(id), "import customers.csv"); !r) return r.status();
+                  Invoice i = invoice(std::string("INV-") + id, 500);
+                  i.customer_id = id;
+                  if (auto r = txn.put_invoice(i, "import invoices.csv"); !r) return r.status();
+                }
+                return Status::ok();
+              }).is_ok());
+  EXPECT_TRUE(CopyCheck(*store).differing().empty());
+  store.reset();
+  tamper("DELETE FROM ledger_copies WHERE customer_id = 'C3'");
+  tamper(
+      "INSERT INTO ledger_copies (customer_id, records) SELECT 'C0', records FROM ledger_copies WHERE customer_id = "
+      "'C1'");
+  tamper(
+      "UPDATE ledger_copies SET records = (SELECT records FROM ledger_copies WHERE customer_id = 'C1') WHERE "
+      "customer_id = 'C2'");
+  store = open();
+  EXPECT_EQ(CopyCheck(*store).differing(), (std::vector<std::string>{"C0", "C2", "C3"}));
+  store.reset();
+  tamper(GetParam() == Backend::kSqlite ? "UPDATE ledger_copies SET records = x'01ff' WHERE customer_id = 'C2'"
+                                        : "UPDATE ledger_copies SET records = '\\x01ff' WHERE customer_id = 'C2'");
+  store = open();
+  const Status s = store->for_each_customer_ledger([](CustomerLedger&) { return Status::ok(); });
+  EXPECT_EQ(s.code(), ErrorCode::kCorruption);
+  EXPECT_EQ(s.message(),
+            "the packed records of customer 'C2' cannot be read: they were damaged or edited outside squeaky "
+            "('squeaky verify' checks them against the records)");
+  EXPECT_EQ(CopyCheck(*store).differing(), (std::vector<std::string>{"C0", "C2", "C3"}));
+}
+
+// More than 10,000 customers changed in one transaction, and more than an eighth of all: their
+// copies are written from one whole read of the tables rather than customer by customer.
+TEST_P(StoreTest, ALargeChangeWritesItsCopiesFromAWholeReadOfTheRecords) {
+  auto store = open();
+  constexpr int kCustomers = 12'000;
+  ASSERT_TRUE(
+      in_transaction(*store, [&](StoreTransaction& txn) -> Status {
+        for (int n = 0; n < kCustomers; ++n) {
+          const std::string id = "C" + std::to_string(n);
+          if (auto r = txn.put_customer(customer(id), "import customers.csv"); !r) return r.status();
+          Invoice i = invoice("INV-" + std::to_string(n), n + 1);
+          i.customer_id = id;
+          if (auto r = txn.put_invoice(i, "import invoices.csv"); !r) return r.status();
+          if (n % 2 == 0) continue;
+          Payment p{
+              "PAY-" + std::to_string(n), id, *Date::parse("2026-02-10"), Money::from_minor(n, kUsd), "card", "", ""};
+          if (auto r = txn.put_payment(p, "import payments.csv"); !r) return r.status();
+        }
+        return Status::ok();
+      }).is_ok());
+  CopyCheck check(*store);
+  const auto visited = check.visit();
+  ASSERT_EQ(visited.size(), static_cast<size_t>(kCustomers));
+  for (const int n : {0, 1, 4321, kCustomers - 1}) {
+    const CustomerLedger& l = visited.at("C" + std::to_string(n));
+    ASSERT_EQ(l.invoices.size(), 1u);
+    EXPECT_EQ(l.invoices[0].amount.minor_units(), n + 1);
+    EXPECT_EQ(l.payments.size(), n % 2 == 0 ? 0u : 1u);
+  }
+  EXPECT_TRUE(check.differing().empty());
+}
+
+// A database made before the copies existed gets them, from its records, when it is first opened.
+TEST_P(StoreTest, ADatabaseFromBeforeTheCopiesGetsThemWhenItIsOpened) {
+  auto store = open();
+  fill(*store);
+  store.reset();
+  tamper("DROP TABLE ledger_copies");
+  tamper("DELETE FROM schema_migrations WHERE version = 8");
+  store = open();
+  const auto visited = CopyCheck(*store).visit();
+  ASSERT_EQ(visited.size(), 1u);
+  EXPECT_EQ(ids_of(visited.at("C1").invoices), (std::vector<std::string>{"INV-1 10000", "INV-2 20000", "INV-3 30000"}));
+  EXPECT_TRUE(CopyCheck(*store).differing().empty());
 }
 
 TEST_P(StoreTest, AFailedStatementAbortsTheTransactionAndNothingOfItIsKept) {

@@ -140,8 +140,16 @@ class Store {
   virtual Result<std::optional<CustomerLedger>> customer_ledger(std::string_view customer_id) = 0;
   // Visits every customer with its records, in customer id order. Stops at the first failure.
   // The visitor may keep what the ledger holds (std::swap it away, leaving any ledger in its
-  // place): the store refills the value it gets back for the next customer.
+  // place): the store refills the value it gets back for the next customer. The records come from
+  // the packed copy the store keeps of each customer's records (one row per customer, rewritten in
+  // the transaction that changes them), not from their own tables.
   virtual Status for_each_customer_ledger(const std::function<Status(CustomerLedger&)>& visit) = 0;
+  // For checking the store: visits every customer as for_each_customer_ledger does, but with the
+  // records read from their own tables, and calls `copy_differs` with the id of every customer
+  // whose packed copy does not hold exactly those records (or cannot be read), and of every copy
+  // kept for a customer that does not exist. Slower, and holds every record until the visit.
+  virtual Status check_customer_ledgers(const std::function<Status(CustomerLedger&)>& visit,
+                                        const std::function<void(const std::string& customer_id)>& copy_differs) = 0;
 
   // Every customer's collection state (customers without any are absent).
   virtual Result<std::unordered_map<std::string, CollectionState>> collection_states() = 0;
