@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Whole-program benchmark: generates ledgers with `squeaky gen`, then times each command a user
 # runs on them (import customers, invoices, payments, credits; aging; the first daily run, which
-# plans every customer and writes the day's actions; the same invoices imported again), printing
+# plans every customer and writes the day's actions; the next day's run, an ordinary day; the same
+# invoices imported again), printing
 # for each step its rows, wall seconds, CPU seconds (user + system, which other load on the
 # machine disturbs less), rows per wall second and the process's peak resident memory.
 # Measurements, not a pass/fail test: docs/PERFORMANCE.md records them with the machine they came
@@ -66,11 +67,12 @@ for n in $sizes; do
     done
     run_step "aging" "$n" "$bin" --db "$db" aging --as-of 2026-03-31
     run_step "run" "$n" "$bin" --db "$db" run --as-of 2026-03-31
+    run_step "run next day" "$n" "$bin" --db "$db" run --as-of 2026-04-01
     run_step "reimport invoices" "$(count invoices)" "$bin" --db "$db" import invoices "$data/invoices.csv"
     grep -q 'nothing changed' "$work/out" || { echo "bench: the second import changed something:"; cat "$work/out"; exit 1; }
   done
   for step in "import customers" "import invoices" "import payments" "import credits" "aging" "run" \
-    "reimport invoices"; do
+    "run next day" "reimport invoices"; do
     read -r wall cpu peak <<<"${best[$step]}"
     printf '%-10s %-18s %9s %9s %9s %11s %9s\n' "$n" "$step" "${rows[$step]}" "$wall" "$cpu" \
       "$(awk -v r="${rows[$step]}" -v s="$wall" 'BEGIN { printf "%.0f", (s > 0 ? r / s : 0) }')" \
