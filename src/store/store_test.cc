@@ -762,6 +762,66 @@ TEST_P(StoreTest, ADatabaseFromBeforeTheCopiesGetsThemWhenItIsOpened) {
   EXPECT_TRUE(CopyCheck(*store).differing().empty());
 }
 
+// A customer's collection state holds the steps of its open episode only, in the order they
+// happened, one per step whatever its channels; the steps of closed episodes are history.
+TEST_P(StoreTest, TheCollectionStateHoldsTheStepsOfTheOpenEpisodeOnly) {
+  auto store = open();
+  fill(*store);
+  const auto act = [](std::string customer, int episode, std::string step, std::string channel, const char* on) {
+    ActionRecord a;
+    a.customer_id = std::move(customer);
+    a.episode = episode;
+    a.step = std::move(step);
+    a.channel = std::move(channel);
+    a.on = *Date::parse(on);
+    a.status = channel == "email" ? "queued" : "open";
+    a.amount = Money::from_minor(100, kUsd);
+    a.invoices = "[]";
+    return a;
+  };
+  const auto episode = [](int number, const char* opened) {
+    return Episode{number, *Date::parse(opened), "", {}, {}, false};
+  };
+  ASSERT_TRUE(in_transaction(*store, [&](StoreTransaction& txn) -> Status {
+                if (auto r = txn.put_customer(customer("C2"), "import customers.csv:3"); !r) return r.status();
+                if (Status s = txn.open_episode("C1", episode(1, "2026-02-01"), "", "run"); !s.is_ok()) return s;
+                if (Status s = txn.open_episode("C2", episode(1, "2026-02-01"), "", "run"); !s.is_ok()) return s;
+                for (const auto& records : {std::vector<ActionRecord>{act("C1", 1, "reminder", "email", "2026-02-01")},
+                                            std::vector<ActionRecord>{act("C2", 1, "reminder", "email", "2026-02-01")},
+                                            std::vector<ActionRecord>{act("C1", 1, "notice", "email", "2026-02-15"),
+                                                                      act("C1", 1, "notice", "call", "2026-02-15")}}) {
+                  if (auto r = txn.record_actions(records, "run"); !r) return r.status();
+                }
+                if (Status s = txn.close_episode("C1", 1, *Date::parse("2026-03-01"), "paid", "run"); !s.is_ok())
+                  return s;
+                if (Status s = txn.open_episode("C1", episode(2, "2026-03-10"), "", "run"); !s.is_ok()) return s;
+                for (const auto& records : {std::vector<ActionRecord>{act("C1", 2, "reminder", "email", "2026-03-10")},
+                                            std::vector<ActionRecord>{act("C2", 1, "notice", "email", "2026-03-12")},
+                                            std::vector<ActionRecord>{act("C1", 2, "notice", "email", "2026-03-20"),
+                                                                      act("C1", 2, "notice", "call", "2026-03-20")}}) {
+                  if (auto r = txn.record_actions(records, "run"); !r) return r.status();
+                }
+                return Status::ok();
+              }).is_ok());
+  const auto steps = [](const CollectionState& state) {
+    std::vector<std::string> out;
+    if (!state.episode) return out;
+    for (const StepRecord& r : state.episode->steps) out.push_back(r.step + " " + r.on.to_string());
+    return out;
+  };
+  auto states = store->collection_states();
+  ASSERT_TRUE(states) << states.status().message();
+  ASSERT_EQ(states->size(), 2u);
+  EXPECT_EQ(states->at("C1").last_episode_number, 2);
+  ASSERT_TRUE(states->at("C1").episode);
+  EXPECT_EQ(states->at("C1").episode->number, 2);
+  EXPECT_EQ(steps(states->at("C1")), (std::vector<std::string>{"reminder 2026-03-10", "notice 2026-03-20"}));
+  EXPECT_EQ(steps(states->at("C2")), (std::vector<std::string>{"reminder 2026-02-01", "notice 2026-03-12"}));
+  auto one = store->collection_state("C1");
+  ASSERT_TRUE(one);
+  EXPECT_EQ(steps(*one), steps(states->at("C1")));
+}
+
 TEST_P(StoreTest, AFailedStatementAbortsTheTransactionAndNothingOfItIsKept) {
   auto store = open();
   fill(*store);
