@@ -240,7 +240,8 @@ Result<JournalCheck> check_journal(Store& store) {
       },
       [&](const std::string& customer_id) {
         note(check, "customer " + customer_id +
-                        ": the packed copy of its records, which runs and reports read, does not match the records");
+                        ": the packed copy of its records, which runs and reports read, does not match the records "
+                        "('squeaky repack' writes it again from them)");
       });
   if (!compared.is_ok()) return compared;
   for (const std::string& record : replay.left())

@@ -152,6 +152,16 @@ int cmd_verify(const Options& o, const Clock& clock) {
   return check->intact() ? 0 : kExitProblems;
 }
 
+int cmd_repack(const Options& o, const Clock& clock) {
+  auto store = open_store(o.db, clock, OpenMode::kMustExist);
+  if (!store) return fail(store.status());
+  auto written = (*store)->rewrite_ledger_copies();
+  if (!written) return fail(written.status());
+  std::cout << "packed records written again from the ledger's tables for " << *written << " customer"
+            << (*written == 1 ? "" : "s") << "\n";
+  return 0;
+}
+
 int cmd_gen(const Options& o, const Clock& clock) {
   auto as_of = as_of_date(o.as_of, clock);
   if (!as_of) return usage_error(as_of.status());
@@ -299,6 +309,8 @@ int run(int argc, char** argv) {
   show->add_flag("--json", o.json, "print JSON");
   auto* verify = app.add_subcommand("verify", "check that the journal was not altered, removed or reordered");
   verify->add_flag("--json", o.json, "print JSON");
+  auto* repack = app.add_subcommand(
+      "repack", "write every customer's packed records (what runs and reports read) again from the ledger's tables");
   auto* demo = app.add_subcommand("demo", "build a believable small business in DIR and show its aging");
   demo->add_option("dir", o.dir, "where to build it (default ./demo; rebuilt each time)");
   add_as_of(demo);
@@ -355,6 +367,7 @@ int run(int argc, char** argv) {
   if (*aging) return cmd_aging(o, clock);
   if (*show) return cmd_customer_show(o, clock);
   if (*verify) return cmd_verify(o, clock);
+  if (*repack) return cmd_repack(o, clock);
   if (*demo) return cmd_demo(o, clock);
   if (*gen) return cmd_gen(o, clock);
   if (*serve) return cmd_serve(o, clock);

@@ -320,6 +320,7 @@ class SqlStore final : public Store {
   Status for_each_customer_ledger(const std::function<Status(CustomerLedger&)>& visit) override;
   Status check_customer_ledgers(const std::function<Status(CustomerLedger&)>& visit,
                                 const std::function<void(const std::string&)>& copy_differs) override;
+  Result<int64_t> rewrite_ledger_copies() override;
   Status for_each_journal_entry(const std::function<Status(const JournalEntry&)>& visit) override;
   Status for_each_journal_entry_after(int64_t seq, const std::function<Status(const JournalEntry&)>& visit) override;
   Result<JournalHead> journal_head() override;
@@ -374,8 +375,9 @@ class SqlStore final : public Store {
   Status visit_rows(const Disputes* disputes, const std::function<Status(CustomerLedger&)>& visit);
   // Writes the packed copy of `ledger`'s records (none when it has none).
   Status write_copy(const CustomerLedger& ledger);
-  // Writes every customer's copy from the rows: what the migration that made the table does.
-  Status write_all_copies();
+  // Writes every customer's copy from the rows into an empty table (what the migration that made
+  // it does); returns how many were written.
+  Result<int64_t> write_all_copies();
   // Brings the copies of the records the open transaction changed up to date, so that a
   // whole-ledger read inside it sees its changes.
   Status write_pending_copies();
@@ -518,7 +520,7 @@ Status SqlStore::migrate() {
     if (m.version <= current) continue;
     if (Status s = exec(db_->schema_sql(migration_sql(m)).c_str()); !s.is_ok()) return rollback(s);
     if (m.version == kLedgerCopiesMigration) {
-      if (Status s = write_all_copies(); !s.is_ok()) return rollback(s);
+      if (auto written = write_all_copies(); !written) return rollback(written.status());
     }
     Statement record;
     if (Status s = record.prepare(db_, "INSERT INTO schema_migrations (version, description) VALUES (?1, ?2)");
@@ -610,19 +612,37 @@ Status SqlStore::write_copy(const CustomerLedger& ledger) {
   return q->step() == kDone ? Status::ok() : error("writing a customer's packed records");
 }
 
-Status SqlStore::write_all_copies() {
-  // Runs inside the migration, before the store's statements are prepared.
+Result<int64_t> SqlStore::write_all_copies() {
+  // Runs inside the migration too, before the store's statements are prepared.
   Statement insert;
   if (Status s = insert.prepare(db_, "INSERT INTO ledger_copies (customer_id, records) VALUES (?1, ?2)"); !s.is_ok()) {
     return s;
   }
-  return visit_rows(nullptr, [&](CustomerLedger& ledger) {
+  int64_t written = 0;
+  Status s = visit_rows(nullptr, [&](CustomerLedger& ledger) {
     if (ledger.invoices.empty() && ledger.payments.empty() && ledger.credits.empty()) return Status::ok();
     sql::pack_records(ledger, copy_);
     Use q(insert);
     q->bind(1, ledger.customer.id).bind_blob(2, copy_);
+    ++written;
     return q->step() == kDone ? Status::ok() : error("writing a customer's packed records");
   });
+  if (!s.is_ok()) return s;
+  return written;
+}
+
+Result<int64_t> SqlStore::rewrite_ledger_copies() {
+  if (open_ != nullptr) return Status::conflict("a transaction is under way on this store");
+  if (Status s = db_->begin_write(); !s.is_ok()) return s;
+  const auto rollback = [this](Status s) {
+    (void)exec("ROLLBACK");
+    return s;
+  };
+  if (Status s = exec("DELETE FROM ledger_copies"); !s.is_ok()) return rollback(s);
+  auto written = write_all_copies();
+  if (!written) return rollback(written.status());
+  if (Status s = exec("COMMIT"); !s.is_ok()) return rollback(s);
+  return written;
 }
 
 Status SqlStore::write_pending_copies() {
@@ -692,9 +712,10 @@ Status SqlStore::for_each_customer_ledger(const std::function<Status(CustomerLed
     if (copy_rc != kRow && copy_rc != kDone) return sql::error(source, "reading the ledger");
     if (copy_rc == kRow && copies.text(0) == id) {
       if (!sql::unpack_records(copies.blob(1), ledger)) {
-        return Status::corruption("the packed records of customer '" + id +
-                                  "' cannot be read: they were damaged or edited outside squeaky "
-                                  "('squeaky verify' checks them against the records)");
+        return Status::corruption(
+            "the packed records of customer '" + id +
+            "' cannot be read: they were damaged or edited outside squeaky "
+            "('squeaky verify' checks them against the records; 'squeaky repack' writes them again)");
       }
     } else {  // a customer without records
       ledger.invoices.clear();

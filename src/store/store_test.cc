@@ -712,8 +712,18 @@ TEST_P(StoreTest, ACopyThatDiffersFromTheRecordsIsNamedAndAnUnreadableOneStopsTh
   EXPECT_EQ(s.code(), ErrorCode::kCorruption);
   EXPECT_EQ(s.message(),
             "the packed records of customer 'C2' cannot be read: they were damaged or edited outside squeaky "
-            "('squeaky verify' checks them against the records)");
+            "('squeaky verify' checks them against the records; 'squeaky repack' writes them again)");
   EXPECT_EQ(CopyCheck(*store).differing(), (std::vector<std::string>{"C0", "C2", "C3"}));
+
+  // Written again from the records: one copy for each customer with records, none for C0, and
+  // the journal untouched.
+  const int64_t head = store->journal_head()->seq;
+  auto written = store->rewrite_ledger_copies();
+  ASSERT_TRUE(written) << written.status().message();
+  EXPECT_EQ(*written, 3);
+  EXPECT_TRUE(CopyCheck(*store).differing().empty());
+  EXPECT_EQ(CopyCheck(*store).visit().at("C2").invoices.at(0).id, "INV-C2");
+  EXPECT_EQ(store->journal_head()->seq, head);
 }
 
 // More than 10,000 customers changed in one transaction, and more than an eighth of all: their

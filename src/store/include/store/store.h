@@ -150,6 +150,10 @@ class Store {
   // kept for a customer that does not exist. Slower, and holds every record until the visit.
   virtual Status check_customer_ledgers(const std::function<Status(CustomerLedger&)>& visit,
                                         const std::function<void(const std::string& customer_id)>& copy_differs) = 0;
+  // Writes every customer's packed copy afresh from its records, in a transaction of its own, and
+  // drops every other copy; returns how many customers have one. The records and the journal are
+  // not changed. For a copy that check_customer_ledgers() found to differ.
+  virtual Result<int64_t> rewrite_ledger_copies() = 0;
 
   // Every customer's collection state (customers without any are absent).
   virtual Result<std::unordered_map<std::string, CollectionState>> collection_states() = 0;
