@@ -716,8 +716,7 @@ ApiResponse Api::Impl::customer_journal(Call& c) {
   if (!ledger) return from_status(ledger.status());
   if (!*ledger) return error_response(404, "not_found", "no customer '" + id + "'");
   Json entries = Json::array();
-  Status s = store_->for_each_journal_entry([&](const JournalEntry& e) {
-    if (e.customer_id != id) return Status::ok();
+  Status s = store_->for_each_journal_entry_of(id, [&](const JournalEntry& e) {
     Json payload = Json::parse(e.payload, nullptr, false);
     entries.push_back({{"seq", e.seq},
                        {"at", e.at.to_string()},

@@ -94,6 +94,9 @@ CREATE INDEX actions_by_day ON actions (on_date, status);
     {8, "each customer's records packed into one row, for whole-ledger reads", R"sql(
 CREATE TABLE ledger_copies (customer_id TEXT PRIMARY KEY, records BLOB NOT NULL) WITHOUT ROWID;
 )sql"},
+    {9, "a customer's journal entries found without reading the whole journal", R"sql(
+CREATE INDEX journal_by_customer ON journal (customer_id, seq);
+)sql"},
 };
 constexpr int kLedgerCopiesMigration = 8;
 // From how many changed customers a transaction considers rewriting their copies from a whole read.
@@ -323,6 +326,8 @@ class SqlStore final : public Store {
   Result<int64_t> rewrite_ledger_copies() override;
   Status for_each_journal_entry(const std::function<Status(const JournalEntry&)>& visit) override;
   Status for_each_journal_entry_after(int64_t seq, const std::function<Status(const JournalEntry&)>& visit) override;
+  Status for_each_journal_entry_of(std::string_view customer_id,
+                                   const std::function<Status(const JournalEntry&)>& visit) override;
   Result<JournalHead> journal_head() override;
   Result<WorkCounts> work_counts(Date on) override;
   Result<std::unordered_map<std::string, CollectionState>> collection_states() override {
@@ -362,8 +367,8 @@ class SqlStore final : public Store {
 
   Status exec(const char* statement) { return sql::exec(db_, statement); }
   Status error(const char* what) const { return sql::error(db_, what); }
-  // The journal's rows matching `where` (bound to `after` as ?1 when given), by seq.
-  Status visit_journal(const char* where, std::optional<int64_t> after,
+  // The journal's rows matching `where` (its ?1 bound by `bind`), by seq.
+  Status visit_journal(const char* where, const std::function<void(Statement&)>& bind,
                        const std::function<Status(const JournalEntry&)>& visit);
   Status load_contacts(Customer& customer);
   // Replaces `ledger`'s invoices, payments and credits with the rows of `ledger.customer.id`.
@@ -901,21 +906,29 @@ Status SqlStore::visit_rows(const Disputes* disputes, const std::function<Status
 
 Status SqlStore::for_each_journal_entry(const std::function<Status(const JournalEntry&)>& visit) {
   // Every stored row, whatever its seq, so that verify sees rows an editor renumbered.
-  return visit_journal("", std::nullopt, visit);
+  return visit_journal(
+      "", [](Statement&) {}, visit);
 }
 
 Status SqlStore::for_each_journal_entry_after(int64_t seq, const std::function<Status(const JournalEntry&)>& visit) {
-  return visit_journal(" WHERE seq > ?1", seq, visit);
+  return visit_journal(
+      " WHERE seq > ?1", [seq](Statement& q) { q.bind(1, seq); }, visit);
 }
 
-Status SqlStore::visit_journal(const char* where, std::optional<int64_t> after,
+Status SqlStore::for_each_journal_entry_of(std::string_view customer_id,
+                                           const std::function<Status(const JournalEntry&)>& visit) {
+  return visit_journal(
+      " WHERE customer_id = ?1", [customer_id](Statement& q) { q.bind(1, customer_id); }, visit);
+}
+
+Status SqlStore::visit_journal(const char* where, const std::function<void(Statement&)>& bind,
                                const std::function<Status(const JournalEntry&)>& visit) {
   Statement q;
   const std::string text =
       std::string("SELECT seq, at, customer_id, actor, kind, payload, prev_hash, hash FROM journal") + where +
       " ORDER BY seq";
   if (Status s = q.prepare_scan(db_, text.c_str()); !s.is_ok()) return s;
-  if (after) q.bind(1, *after);
+  bind(q);
   int rc = 0;
   while ((rc = q.step()) == kRow) {
     JournalEntry e;

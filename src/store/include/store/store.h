@@ -195,6 +195,13 @@ class Store {
   virtual Status for_each_journal_entry_after(int64_t seq, const std::function<Status(const JournalEntry&)>& visit) {
     return for_each_journal_entry([&](const JournalEntry& e) { return e.seq > seq ? visit(e) : Status::ok(); });
   }
+  // The same, for the entries of one customer only. A store should override this to find them
+  // without reading the whole journal.
+  virtual Status for_each_journal_entry_of(std::string_view customer_id,
+                                           const std::function<Status(const JournalEntry&)>& visit) {
+    return for_each_journal_entry(
+        [&](const JournalEntry& e) { return e.customer_id == customer_id ? visit(e) : Status::ok(); });
+  }
   virtual Result<JournalHead> journal_head() = 0;
 };
 
