@@ -1,5 +1,9 @@
-// The whole ledger's invoices, payments and credits held in memory as packed bytes, grouped by
-// customer: how the store visits every customer's ledger (Store::for_each_customer_ledger)
+// Records packed into bytes, two ways. A customer's records packed into one value (pack_records,
+// at the end) are the copy the store keeps of them in ledger_copies, which whole-ledger visits
+// (Store::for_each_customer_ledger) read. The whole ledger's invoices, payments and credits read
+// out of their own tables are held in memory as packed bytes, grouped by customer (PackedLedger),
+// when the store must read the tables themselves: to check or write the copies of many customers
+// at once (Store::check_customer_ledgers, a large import, the migration that made the table),
 // without keeping a million CustomerLedger values alive at once.
 //
 // The tables are read once each in storage order (a sequential scan, the fastest read a database
