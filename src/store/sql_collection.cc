@@ -600,6 +600,19 @@ std::string for_customer(const char* sql, std::string_view customer_id, const ch
 
 }  // namespace
 
+Result<bool> Collection::from_open_episodes(std::string_view customer_id) {
+  if (!customer_id.empty()) return true;  // one customer's: through the indexes
+  Statement q;
+  if (Status s = q.prepare(db_,
+                           "SELECT (SELECT count(*) FROM episodes WHERE closed_on IS NULL), "
+                           "(SELECT COALESCE(MAX(id), 0) FROM actions)");
+      !s.is_ok()) {
+    return s;
+  }
+  if (q.step() != kRow) return error(db_, "counting the open episodes");
+  return q.integer(1) > 8 * q.integer(0);
+}
+
 Result<std::unordered_map<std::string, CollectionState>> Collection::states(std::string_view customer_id) {
   std::unordered_map<std::string, CollectionState> out;
   const auto each = [&](const std::string& sql, auto&& row) -> Status {
@@ -639,13 +652,24 @@ Result<std::unordered_map<std::string, CollectionState>> Collection::states(std:
              });
   }
   if (s.is_ok()) {
-    // Driven from the open episodes, each one's actions found through the actions' unique index:
-    // the actions of closed episodes, which grow day after day, are never read. (CROSS JOIN keeps
-    // SQLite from scanning the actions instead; a customer's rows come sorted by id.)
-    s = each(for_customer("SELECT a.customer_id, a.step, a.status, a.on_date, a.channel FROM episodes e CROSS JOIN "
-                          "actions a WHERE a.customer_id = e.customer_id AND a.episode = e.number AND e.closed_on IS "
-                          "NULL",
-                          customer_id, "e.customer_id", " ORDER BY e.customer_id, a.id"),
+    // The open episodes' actions, read one of two ways. Scanning every action reads the table in
+    // order; going from each open episode to its actions through the actions' unique index reads
+    // only those, a few page reads each, and does not grow with the closed episodes' history,
+    // which grows day after day. The index is taken once the actions outnumber the open episodes
+    // eightfold (at 10M, a new ledger's 3.6 actions an open episode scan in 0.6 s against 1.0-1.3
+    // s; a ledger with twenty closed episodes a customer, 78 an open episode, in 1.8 s against 0.2).
+    // CROSS JOIN keeps SQLite to that order; either way a customer's rows come sorted by id.
+    auto through_index = from_open_episodes(customer_id);
+    if (!through_index) return through_index.status();
+    s = each(*through_index
+                 ? for_customer("SELECT a.customer_id, a.step, a.status, a.on_date, a.channel FROM episodes e CROSS "
+                                "JOIN actions a WHERE a.customer_id = e.customer_id AND a.episode = e.number AND "
+                                "e.closed_on IS NULL",
+                                customer_id, "e.customer_id", " ORDER BY e.customer_id, a.id")
+                 : for_customer("SELECT a.customer_id, a.step, a.status, a.on_date, a.channel FROM actions a JOIN "
+                                "episodes e ON e.customer_id = a.customer_id AND e.number = a.episode WHERE "
+                                "e.closed_on IS NULL",
+                                customer_id, "a.customer_id", " ORDER BY a.id"),
              [](Statement& q, CollectionState& st) {
                // One record per step: the rows of its other channels say the same.
                const StepRecord* last = st.episode ? st.episode->find(q.text(1)) : nullptr;

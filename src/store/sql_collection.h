@@ -71,6 +71,9 @@ class Collection {
   Result<int64_t> insert(Statement& s, std::string_view what);
   Status change(Statement& s, std::string_view what);
   Status must_change_one(Statement& s, std::string_view what);
+  // Whether the open episodes' actions are best read from the episodes through the actions' index
+  // rather than by scanning every action (sql_collection.cc, states()).
+  Result<bool> from_open_episodes(std::string_view customer_id);
 
   Connection* db_ = nullptr;
   Statement open_episode_, close_episode_, set_track_, mark_placed_;

@@ -860,6 +860,28 @@ TEST_P(StoreTest, TheCollectionStateHoldsTheStepsOfTheOpenEpisodeOnly) {
   auto one = store->collection_state("C1");
   ASSERT_TRUE(one);
   EXPECT_EQ(steps(*one), steps(states->at("C1")));
+
+  // History: C3's five closed episodes take the actions past eight times the open episodes, so
+  // the open episodes' actions are now read from the episodes, through the actions' index.
+  ASSERT_TRUE(in_transaction(*store, [&](StoreTransaction& txn) -> Status {
+                if (auto r = txn.put_customer(customer("C3"), "import customers.csv:4"); !r) return r.status();
+                for (int n = 1; n <= 5; ++n) {
+                  if (Status s = txn.open_episode("C3", episode(n, "2025-01-01"), "", "run"); !s.is_ok()) return s;
+                  for (const char* step : {"reminder", "notice"}) {
+                    if (auto r = txn.record_actions({act("C3", n, step, "email", "2025-01-02")}, "run"); !r)
+                      return r.status();
+                  }
+                  if (Status s = txn.close_episode("C3", n, *Date::parse("2025-01-03"), "paid", "run"); !s.is_ok())
+                    return s;
+                }
+                return Status::ok();
+              }).is_ok());
+  auto again = store->collection_states();
+  ASSERT_TRUE(again) << again.status().message();
+  EXPECT_EQ(steps(again->at("C1")), (std::vector<std::string>{"reminder 2026-03-10", "notice 2026-03-20"}));
+  EXPECT_EQ(steps(again->at("C2")), (std::vector<std::string>{"reminder 2026-02-01", "notice 2026-03-12"}));
+  EXPECT_FALSE(again->at("C3").episode);
+  EXPECT_EQ(again->at("C3").last_episode_number, 5);
 }
 
 TEST_P(StoreTest, AFailedStatementAbortsTheTransactionAndNothingOfItIsKept) {
