@@ -141,6 +141,9 @@ Customer read_customer(const Statement& s) {
   return c;
 }
 
+// Every customer's packed records, in the order the customers are visited.
+constexpr const char* kCopiesInOrder = "SELECT customer_id, records FROM ledger_copies ORDER BY customer_id";
+
 constexpr const char* kInvoiceColumns =
     "id, customer_id, issue_date, due_date, amount, currency, reference, description, kind";
 Invoice read_invoice(const Statement& s) {
@@ -380,6 +383,8 @@ class SqlStore final : public Store {
   Status visit_rows(const Disputes* disputes, const std::function<Status(CustomerLedger&)>& visit);
   // Writes the packed copy of `ledger`'s records (none when it has none).
   Status write_copy(const CustomerLedger& ledger);
+  // Packs `ledger`'s records and writes them with `put`, an insert of (customer_id, records).
+  Status put_copy(Statement& put, const CustomerLedger& ledger);
   // Writes every customer's copy from the rows into an empty table (what the migration that made
   // it does); returns how many were written.
   Result<int64_t> write_all_copies();
@@ -605,14 +610,20 @@ Status SqlStore::load_records(CustomerLedger& ledger) {
   return load(select_credits_of_, ledger.credits, read_credit);
 }
 
+bool has_records(const CustomerLedger& ledger) {
+  return !ledger.invoices.empty() || !ledger.payments.empty() || !ledger.credits.empty();
+}
+
 Status SqlStore::write_copy(const CustomerLedger& ledger) {
-  if (ledger.invoices.empty() && ledger.payments.empty() && ledger.credits.empty()) {
-    Use q(delete_copy_);
-    q->bind(1, ledger.customer.id);
-    return q->step() == kDone ? Status::ok() : error("removing a customer's packed records");
-  }
+  if (has_records(ledger)) return put_copy(upsert_copy_, ledger);
+  Use q(delete_copy_);
+  q->bind(1, ledger.customer.id);
+  return q->step() == kDone ? Status::ok() : error("removing a customer's packed records");
+}
+
+Status SqlStore::put_copy(Statement& put, const CustomerLedger& ledger) {
   sql::pack_records(ledger, copy_);
-  Use q(upsert_copy_);
+  Use q(put);
   q->bind(1, ledger.customer.id).bind_blob(2, copy_);
   return q->step() == kDone ? Status::ok() : error("writing a customer's packed records");
 }
@@ -625,12 +636,9 @@ Result<int64_t> SqlStore::write_all_copies() {
   }
   int64_t written = 0;
   Status s = visit_rows(nullptr, [&](CustomerLedger& ledger) {
-    if (ledger.invoices.empty() && ledger.payments.empty() && ledger.credits.empty()) return Status::ok();
-    sql::pack_records(ledger, copy_);
-    Use q(insert);
-    q->bind(1, ledger.customer.id).bind_blob(2, copy_);
+    if (!has_records(ledger)) return Status::ok();
     ++written;
-    return q->step() == kDone ? Status::ok() : error("writing a customer's packed records");
+    return put_copy(insert, ledger);
   });
   if (!s.is_ok()) return s;
   return written;
@@ -702,8 +710,8 @@ Status SqlStore::for_each_customer_ledger(const std::function<Status(CustomerLed
   // On a connection of its own the copies come as a scan, one row at a time; on this one, where
   // the visitor may use the store, as one result, so that the connection stays free for it.
   Statement copies;
-  constexpr const char* kCopies = "SELECT customer_id, records FROM ledger_copies ORDER BY customer_id";
-  if (Status s = reader ? copies.prepare_scan(source, kCopies) : copies.prepare(source, kCopies); !s.is_ok()) {
+  if (Status s = reader ? copies.prepare_scan(source, kCopiesInOrder) : copies.prepare(source, kCopiesInOrder);
+      !s.is_ok()) {
     return s;
   }
   int copy_rc = copies.step();
@@ -760,9 +768,7 @@ Status SqlStore::check_customer_ledgers(const std::function<Status(CustomerLedge
   bool started = false;
   const auto start = [&]() -> Status {
     started = true;
-    if (Status s = copies.prepare_scan(reader ? reader.get() : db_,
-                                       "SELECT customer_id, records FROM ledger_copies ORDER BY customer_id");
-        !s.is_ok()) {
+    if (Status s = copies.prepare_scan(reader ? reader.get() : db_, kCopiesInOrder); !s.is_ok()) {
       return s;
     }
     copy_rc = copies.step();
